@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { parseByteSize } from './byte-size.ts';
+import { ValidationError } from './errors/index.ts';
+
+/** Repositories synced when the configuration names none. */
+export const defaultRepos = ['awslabs/aws-solutions-constructs', 'aws/aws-iot-device-sdk-js-v2'] as const;
+
+const gibibyte = 1024 ** 3;
+
+/** A whole number, also accepted as text (environment variables and flags are text). */
+const count = (minimum: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    z.number().int().min(minimum),
+  );
+
+/** Bytes as a number or a size such as `2GiB`. */
+const byteSize = z.preprocess(
+  (value) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value),
+  z.number({ error: 'expected a byte size such as 2GiB, 500MB or 1048576' }).int().positive(),
+);
+
+/** Comma-separated text (from the environment) or a YAML list. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : value,
+    z.array(item),
+  );
+
+const repoEntrySchema = z.union([
+  z.string(),
+  z.object({
+    id: z.string(),
+    enabled: z.boolean().optional(),
+    ignoreFile: z.string().optional(),
+    track: z.enum(['releases', 'tags']).optional(),
+    asset: z.string().optional(),
+  }),
+]);
+
+/** The whole configuration, validated once at start-up. */
+export const configSchema = z.object({
+  home: z.string().min(1).default('./.quarry'),
+  /** `file:///abs/path` or `s3://bucket/prefix`; defaults to the `objects` folder in `home`. */
+  store: z
+    .string()
+    .regex(/^(file:\/\/\/|s3:\/\/[^/]+)/, 'expected file:///absolute/path or s3://bucket/prefix')
+    .optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  github: z
+    .object({
+      apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+      token: z.string().min(1).optional(),
+      maxRateLimitWaitSeconds: count(0).default(300),
+      retries: count(0).pipe(z.number().max(10)).default(3),
+    })
+    .prefault({}),
+  sync: z
+    .object({
+      repos: list(repoEntrySchema).default([...defaultRepos]),
+      maxDownloadBytes: byteSize.default(2 * gibibyte),
+      maxExtractedBytes: byteSize.default(2 * gibibyte),
+      maxFiles: count(1).default(200_000),
+      intervalMinutes: count(1).default(60),
+      concurrency: count(1).pipe(z.number().max(16)).default(2),
+    })
+    .prefault({}),
+  notify: z
+    .object({
+      webhooks: list(z.url({ protocol: /^https?$/ })).default([]),
+      snsTopicArn: z
+        .string()
+        .regex(
+          /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/,
+          'expected an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:quarry',
+        )
+        .optional(),
+      timeoutMs: count(100).default(10_000),
+    })
+    .prefault({}),
+  aws: z
+    .object({
+      region: z.string().optional(),
+      endpointUrlS3: z.url().optional(),
+    })
+    .prefault({}),
+});
+
+/** The validated, immutable configuration. */
+export type QuarryConfig = Readonly<z.infer<typeof configSchema>>;
+
+/** One repository entry from `sync.repos`, in its long form. */
+export type ConfiguredRepo = Exclude<z.infer<typeof repoEntrySchema>, string>;
+
+/** A layer of raw settings and the label used in errors to say where a value came from. */
+export interface ConfigLayer {
+  /** e.g. `quarry.config.yaml`, `environment`, `command line`. */
+  source: string;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Merges layers (later ones win, objects merged key by key, lists replaced whole) and validates the
+ * result. An invalid value fails with a `ValidationError` naming the field, where it came from and what
+ * was expected.
+ */
+export function resolveConfig(layers: readonly ConfigLayer[]): QuarryConfig {
+  const origins = new Map<string, string>();
+  let merged: Record<string, unknown> = {};
+  for (const layer of layers) merged = mergeLayer(merged, layer.values, layer.source, '', origins);
+  const parsed = configSchema.safeParse(merged);
+  if (parsed.success) return Object.freeze(parsed.data);
+  const problems = parsed.error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    const origin = findOrigin(origins, issue.path.map(String));
+    return `${path || '(root)'}${origin ? ` (from ${origin})` : ''}: ${issue.message}`;
+  });
+  throw new ValidationError(`Invalid configuration: ${problems.join('; ')}.`, {
+    hint: 'Fix the setting named above (see the Configuration section of the README).',
+  });
+}
+
+/** Normalises `sync.repos` entries to their long form. */
+export function configuredRepos(config: QuarryConfig): ConfiguredRepo[] {
+  return config.sync.repos.map((entry) => (typeof entry === 'string' ? { id: entry } : entry));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeLayer(
+  base: Record<string, unknown>,
+  overlay: Record<string, unknown>,
+  source: string,
+  path: string,
+  origins: Map<string, string>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    if (value === undefined) continue;
+    const childPath = path ? `${path}.${key}` : key;
+    const existing = result[key];
+    if (isPlainObject(value) && isPlainObject(existing)) {
+      result[key] = mergeLayer(existing, value, source, childPath, origins);
+    } else {
+      result[key] = isPlainObject(value) ? mergeLayer({}, value, source, childPath, origins) : value;
+      origins.set(childPath, source);
+    }
+  }
+  return result;
+}
+
+function findOrigin(origins: Map<string, string>, path: string[]): string | undefined {
+  for (let length = path.length; length > 0; length -= 1) {
+    const origin = origins.get(path.slice(0, length).join('.'));
+    if (origin) return origin;
+  }
+  return undefined;
+}

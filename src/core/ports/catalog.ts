@@ -1,0 +1,99 @@
+/** How a repository's versions are found. */
+export type TrackMode = 'releases' | 'tags';
+
+/** Outcome of checking one repository. */
+export type SyncStatus = 'updated' | 'unchanged' | 'no-release' | 'failed';
+
+/** Who manages a catalog entry: the config file (`sync.repos`, or the defaults) or the CLI/API. */
+export type RepoOrigin = 'config' | 'user';
+
+/** One watched GitHub repository. */
+export interface RepoRecord {
+  /** `owner/name`, as the user spelled it (lookups ignore case). */
+  id: string;
+  enabled: boolean;
+  /** Absolute path of a gitignore-style file applied on extraction, or `null`. */
+  ignoreFile: string | null;
+  track: TrackMode;
+  /** Glob naming a release asset to download instead of the source tarball, or `null`. */
+  asset: string | null;
+  /** The tag currently extracted under `current/`, or `null` before the first successful sync. */
+  version: string | null;
+  /** When `version` last changed (ISO 8601). */
+  modified: string | null;
+  lastCheckedAt: string | null;
+  /** ETag of GitHub's last answer, for conditional requests. */
+  etag: string | null;
+  status: SyncStatus | null;
+  /** The last failure, one line, secrets removed. */
+  error: string | null;
+  /** Files and bytes of the current version. */
+  files: number;
+  bytes: number;
+  origin: RepoOrigin;
+}
+
+/** The settings a user chooses when adding a repository. */
+export type RepoSettings = Pick<RepoRecord, 'id' | 'enabled' | 'ignoreFile' | 'track' | 'asset' | 'origin'>;
+
+/** One attempt to sync one repository. */
+export interface SyncRunRecord {
+  id: string;
+  repoId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** `running` until the run finishes; a run left `running` by a crash is marked `failed` later. */
+  status: SyncStatus | 'running';
+  tag: string | null;
+  previousTag: string | null;
+  files: number;
+  bytes: number;
+  /** Entries left out (ignored, links, special files). */
+  skipped: number;
+  durationMs: number | null;
+  error: string | null;
+}
+
+/** Who holds a lock. */
+export interface LockHolder {
+  /** Unique per acquisition. */
+  token: string;
+  pid: number;
+  host: string;
+  acquiredAt: string;
+}
+
+/** Result of {@link Catalog.tryLock}. */
+export type LockAttempt = { acquired: true } | { acquired: false; holder: LockHolder };
+
+/**
+ * Durable records: repositories, sync runs and locks. Later capabilities add their own records.
+ *
+ * Contract (checked by `catalog.contract.ts`):
+ * - Repo ids are compared case-insensitively; `addRepo` of an existing id is a `ConflictError`;
+ *   `updateRepo`/`removeRepo` of an unknown id is a `NotFoundError`.
+ * - `updateRepo` changes only the fields given and returns the whole new record.
+ * - `listRepos` returns repos sorted by id.
+ * - `tryLock` is atomic across processes sharing the catalog: exactly one caller acquires a free
+ *   resource. `releaseLock` with a token that does not hold the lock does nothing. `breakLock` removes
+ *   the lock only if it is still held with the given token (so two breakers cannot both win).
+ * - `listSyncRuns` returns newest first.
+ */
+export interface Catalog {
+  addRepo(settings: RepoSettings): Promise<RepoRecord>;
+  getRepo(id: string): Promise<RepoRecord | undefined>;
+  listRepos(): Promise<RepoRecord[]>;
+  updateRepo(id: string, changes: Partial<Omit<RepoRecord, 'id'>>): Promise<RepoRecord>;
+  removeRepo(id: string): Promise<void>;
+
+  startSyncRun(run: Pick<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void>;
+  finishSyncRun(id: string, result: Omit<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void>;
+  listSyncRuns(options?: { repoId?: string; limit?: number }): Promise<SyncRunRecord[]>;
+
+  tryLock(resource: string, holder: LockHolder): Promise<LockAttempt>;
+  releaseLock(resource: string, token: string): Promise<void>;
+  breakLock(resource: string, token: string): Promise<boolean>;
+
+  /** Release resources (database handles). */
+  close(): Promise<void>;
+}

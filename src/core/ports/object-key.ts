@@ -1,0 +1,35 @@
+import { UnsafeInputError } from '../errors/index.ts';
+
+const forbiddenCharacters = /[\u0000\\]/;
+
+/**
+ * Throws `UnsafeInputError` unless `key` is a safe object key: relative, `/`-separated, with no empty,
+ * `.` or `..` segments and no NUL or backslash. Adapters call it before touching storage, so no key can
+ * ever address anything outside the store's root.
+ */
+export function assertObjectKey(key: string): void {
+  if (key.length === 0) throw new UnsafeInputError('An object key must not be empty.');
+  if (key.length > 1024)
+    throw new UnsafeInputError(`The object key ${preview(key)} is longer than 1024 characters.`);
+  if (forbiddenCharacters.test(key)) {
+    throw new UnsafeInputError(`The object key ${preview(key)} contains a NUL byte or a backslash.`);
+  }
+  if (key.startsWith('/'))
+    throw new UnsafeInputError(`The object key ${preview(key)} must not start with "/".`);
+  for (const segment of key.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') {
+      throw new UnsafeInputError(`The object key ${preview(key)} has an empty, "." or ".." segment.`);
+    }
+  }
+}
+
+/** Like {@link assertObjectKey} for a prefix: empty (the root) or a key followed by `/`. */
+export function assertObjectPrefix(prefix: string): void {
+  if (prefix === '') return;
+  if (!prefix.endsWith('/')) throw new UnsafeInputError(`The prefix ${preview(prefix)} must end with "/".`);
+  assertObjectKey(prefix.slice(0, -1));
+}
+
+function preview(key: string): string {
+  return JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
+}
