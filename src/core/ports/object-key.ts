@@ -1,6 +1,5 @@
 import { UnsafeInputError } from '../errors/index.ts';
 
-
 /**
  * Throws `UnsafeInputError` unless `key` is a safe object key: relative, `/`-separated, with no empty,
  * `.` or `..` segments and no NUL or backslash. Adapters call it before touching storage, so no key can
