@@ -1,0 +1,47 @@
+/**
+ * Environment variables Quarry reads, and the config path each one sets. Kept as one table so the README
+ * and `quarry --help` can list exactly what is supported.
+ */
+export const environmentSettings: ReadonlyArray<{ variable: string; path: string }> = [
+  { variable: 'QUARRY_HOME', path: 'home' },
+  { variable: 'QUARRY_STORE', path: 'store' },
+  { variable: 'QUARRY_LOG_LEVEL', path: 'logLevel' },
+  { variable: 'QUARRY_GITHUB_API_URL', path: 'github.apiUrl' },
+  { variable: 'GITHUB_TOKEN', path: 'github.token' },
+  { variable: 'QUARRY_GITHUB_TOKEN', path: 'github.token' },
+  { variable: 'QUARRY_GITHUB_MAX_RATE_LIMIT_WAIT_SECONDS', path: 'github.maxRateLimitWaitSeconds' },
+  { variable: 'QUARRY_GITHUB_RETRIES', path: 'github.retries' },
+  { variable: 'QUARRY_SYNC_REPOS', path: 'sync.repos' },
+  { variable: 'QUARRY_SYNC_MAX_DOWNLOAD_BYTES', path: 'sync.maxDownloadBytes' },
+  { variable: 'QUARRY_SYNC_MAX_EXTRACTED_BYTES', path: 'sync.maxExtractedBytes' },
+  { variable: 'QUARRY_SYNC_MAX_FILES', path: 'sync.maxFiles' },
+  { variable: 'QUARRY_SYNC_INTERVAL_MINUTES', path: 'sync.intervalMinutes' },
+  { variable: 'QUARRY_SYNC_CONCURRENCY', path: 'sync.concurrency' },
+  { variable: 'QUARRY_NOTIFY_WEBHOOKS', path: 'notify.webhooks' },
+  { variable: 'QUARRY_NOTIFY_SNS_TOPIC_ARN', path: 'notify.snsTopicArn' },
+  { variable: 'AWS_REGION', path: 'aws.region' },
+  { variable: 'AWS_ENDPOINT_URL_S3', path: 'aws.endpointUrlS3' },
+];
+
+/** Builds a nested settings object from the variables that are set (and not empty). */
+export function settingsFromEnvironment(environment: Record<string, string | undefined>): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const { variable, path } of environmentSettings) {
+    const value = environment[variable];
+    if (value === undefined || value.trim() === '') continue;
+    setPath(settings, path, value);
+  }
+  return settings;
+}
+
+/** Sets `a.b.c` in a nested object, creating the objects on the way. */
+export function setPath(target: Record<string, unknown>, dottedPath: string, value: unknown): void {
+  const keys = dottedPath.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const child = node[key];
+    node[key] = typeof child === 'object' && child !== null ? child : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}

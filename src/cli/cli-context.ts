@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../adapters/config/load-config.ts';
+import { createRedactor } from '../core/redact.ts';
+import { reconcileConfiguredRepos } from '../sync/repo-registry.ts';
+import { createLogger } from './create-logger.ts';
+import { createServices, type Services } from './create-services.ts';
+
+/** The process's surroundings, passed in so the CLI can be driven from tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  environment: Record<string, string | undefined>;
+  cwd: string;
+  /** True when standard error is a terminal (progress bars instead of plain lines). */
+  interactive: boolean;
+}
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  config?: string;
+  home?: string;
+  store?: string;
+  verbose?: boolean;
+}
+
+/**
+ * Loads the configuration for a command, builds the services, brings the catalog in line with
+ * `sync.repos`, runs `action`, and closes everything afterwards.
+ */
+export async function withServices<T>(command: Command, io: CliIo, action: (services: Services) => Promise<T>): Promise<T> {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const flags: Record<string, unknown> = {};
+  if (options.home) flags.home = options.home;
+  if (options.store) flags.store = options.store;
+  if (options.verbose) flags.logLevel = 'debug';
+  const { config } = loadConfig({
+    cwd: io.cwd,
+    environment: io.environment,
+    flags,
+    ...(options.config ? { configFile: options.config } : {}),
+  });
+  const redact = createRedactor([config.github.token, io.environment.AWS_SECRET_ACCESS_KEY, io.environment.AWS_SESSION_TOKEN]);
+  const format = io.environment.QUARRY_LOG_FORMAT === 'json' ? 'json' : 'human';
+  const logger = createLogger({ level: config.logLevel, redact, format, write: io.stderr });
+  const services = createServices(config, logger, redact);
+  try {
+    await reconcileConfiguredRepos(services.catalog, config, logger);
+    return await action(services);
+  } finally {
+    await services.close();
+  }
+}

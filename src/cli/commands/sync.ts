@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { formatByteSize } from '../../core/byte-size.ts';
+import { ValidationError } from '../../core/errors/index.ts';
+import { syncAll } from '../../sync/sync-all.ts';
+import type { SyncResult } from '../../sync/sync-types.ts';
+import { type CliIo, withServices } from '../cli-context.ts';
+import { exitCodes } from '../exit-codes.ts';
+import { formatTable } from '../format-table.ts';
+import { createProgressReporter } from '../progress-reporter.ts';
+import { waitForStop } from '../stop-signal.ts';
+
+interface SyncCommandOptions {
+  repo?: string;
+  json?: boolean;
+  every?: string;
+  force?: boolean;
+}
+
+/** Registers `quarry sync`. The action's exit code is stored in `setExitCode`. */
+export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('sync')
+    .description('check enabled repositories for new releases and extract them into the object store')
+    .option('--repo <owner/name>', 'sync only this repository')
+    .option('--json', 'print one JSON array of results')
+    .option('--every <minutes>', 'keep syncing every N minutes until interrupted (Ctrl-C)')
+    .option('--force', 're-extract the latest release even if nothing changed')
+    .action(async (options: SyncCommandOptions, command: Command) => {
+      const everyMinutes = parseInterval(options.every);
+      await withServices(command, io, async (services) => {
+        const stop = waitForStop(services.logger);
+        try {
+          do {
+            const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
+            const results = await syncAll(services.syncContext(reporter ? (progress) => reporter.update(progress) : undefined), {
+              concurrency: services.config.sync.concurrency,
+              signal: stop.signal,
+              ...(options.repo ? { repoId: options.repo } : {}),
+              ...(options.force ? { force: true } : {}),
+            });
+            reporter?.stop();
+            io.stdout(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatResults(results)}\n`);
+            setExitCode(results.some((result) => result.status === 'failed') ? exitCodes.someWorkFailed : exitCodes.ok);
+          } while (everyMinutes !== undefined && (await stop.sleep(everyMinutes * 60_000)));
+        } finally {
+          stop.dispose();
+        }
+      });
+    });
+}
+
+function parseInterval(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const minutes = Number(text);
+  if (!Number.isFinite(minutes) || minutes <= 0) {
+    throw new ValidationError(`--every takes a number of minutes greater than 0, got ${JSON.stringify(text)}.`);
+  }
+  return minutes;
+}
+
+function formatResults(results: SyncResult[]): string {
+  if (results.length === 0) return 'No enabled repositories. Add one with: quarry repos add <owner/name>';
+  const rows = results.map((result) => [
+    result.id,
+    result.status,
+    result.tag ?? '-',
+    result.previousTag ?? '-',
+    String(result.files),
+    formatByteSize(result.bytes),
+    `${(result.durationMs / 1000).toFixed(1)}s`,
+    result.error ?? '',
+  ]);
+  return formatTable(['REPOSITORY', 'STATUS', 'TAG', 'PREVIOUS', 'FILES', 'SIZE', 'TIME', 'ERROR'], rows);
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger as PinoLogger } from 'pino';
+import { createGitHubReleaseSource } from '../adapters/github/github-release-source.ts';
+import { createLogNotifier } from '../adapters/log/log-notifier.ts';
+import { createS3ObjectStore, parseS3Url } from '../adapters/s3/s3-object-store.ts';
+import { createSnsNotifier } from '../adapters/sns/sns-notifier.ts';
+import { createSqliteCatalog } from '../adapters/sqlite/sqlite-catalog.ts';
+import { createWebhookNotifier } from '../adapters/webhook/webhook-notifier.ts';
+import { createLocalObjectStore } from '../adapters/fs/local-object-store.ts';
+import type { QuarryConfig } from '../core/config.ts';
+import { createFanOutNotifier } from '../core/fan-out-notifier.ts';
+import type { Catalog } from '../core/ports/catalog.ts';
+import type { Notifier } from '../core/ports/notifier.ts';
+import type { ObjectStore } from '../core/ports/object-store.ts';
+import type { Redactor } from '../core/redact.ts';
+import type { SyncContext, SyncProgress } from '../sync/sync-types.ts';
+
+/** The adapters chosen for this configuration; close them when done. */
+export interface Services {
+  config: QuarryConfig;
+  catalog: Catalog;
+  store: ObjectStore;
+  logger: PinoLogger;
+  redact: Redactor;
+  close(): Promise<void>;
+  /** Everything `syncAll` needs. */
+  syncContext(onProgress?: (progress: SyncProgress) => void): SyncContext;
+}
+
+/** The version reported in user agents. */
+export const quarryVersion = '0.1.0';
+
+/**
+ * The composition root: picks adapters from the configuration. The only place (with the other entry
+ * points) that decides SQLite vs DynamoDB, folder vs S3, and so on.
+ */
+export function createServices(config: QuarryConfig, logger: PinoLogger, redact: Redactor): Services {
+  const catalog = createSqliteCatalog({ path: path.join(config.home, 'quarry.sqlite') });
+  const store = createStore(config);
+  const notifier = createNotifier(config, logger);
+  const releases = createGitHubReleaseSource({
+    apiUrl: config.github.apiUrl,
+    ...(config.github.token ? { token: config.github.token } : {}),
+    maxRateLimitWaitSeconds: config.github.maxRateLimitWaitSeconds,
+    retries: config.github.retries,
+    userAgent: `quarry/${quarryVersion}`,
+    logger,
+  });
+  return {
+    config,
+    catalog,
+    store,
+    logger,
+    redact,
+    close: () => catalog.close(),
+    syncContext: (onProgress) => ({
+      catalog,
+      store,
+      releases,
+      notifier,
+      logger,
+      redact,
+      clock: () => new Date(),
+      newRunId: () => `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`,
+      readFile: (file) => readFile(file),
+      scratchFolder: path.join(config.home, 'tmp'),
+      limits: {
+        maxDownloadBytes: config.sync.maxDownloadBytes,
+        maxExtractedBytes: config.sync.maxExtractedBytes,
+        maxFiles: config.sync.maxFiles,
+      },
+      lock: {
+        pid: process.pid,
+        host: hostname(),
+        isProcessAlive,
+        newToken: () => randomUUID(),
+        clock: () => new Date(),
+      },
+      ...(onProgress ? { onProgress } : {}),
+    }),
+  };
+}
+
+function createStore(config: QuarryConfig): ObjectStore {
+  const location = config.store ?? '';
+  if (location.startsWith('file://')) return createLocalObjectStore({ root: fileURLToPath(location) });
+  const { bucket, prefix } = parseS3Url(location);
+  return createS3ObjectStore({
+    bucket,
+    prefix,
+    ...(config.aws.region ? { region: config.aws.region } : {}),
+    ...(config.aws.endpointUrlS3 ? { endpoint: config.aws.endpointUrlS3, forcePathStyle: true } : {}),
+  });
+}
+
+function createNotifier(config: QuarryConfig, logger: PinoLogger): Notifier {
+  const notifiers: Notifier[] = [createLogNotifier(logger)];
+  for (const url of config.notify.webhooks) notifiers.push(createWebhookNotifier({ url, timeoutMs: config.notify.timeoutMs }));
+  if (config.notify.snsTopicArn) {
+    notifiers.push(
+      createSnsNotifier({ topicArn: config.notify.snsTopicArn, ...(config.aws.region ? { region: config.aws.region } : {}) }),
+    );
+  }
+  return createFanOutNotifier(notifiers, logger);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,64 @@
+import type { Catalog, SyncStatus } from '../core/ports/catalog.ts';
+import type { Logger } from '../core/ports/logger.ts';
+import type { Notifier } from '../core/ports/notifier.ts';
+import type { ObjectStore } from '../core/ports/object-store.ts';
+import type { ReleaseSource } from '../core/ports/release-source.ts';
+import type { Redactor } from '../core/redact.ts';
+import type { LockIdentity } from './repository-lock.ts';
+
+/** Safety limits enforced while a release streams in. */
+export interface SyncLimits {
+  maxDownloadBytes: number;
+  maxExtractedBytes: number;
+  maxFiles: number;
+}
+
+/** Where a repository's sync is, for progress bars and log lines. */
+export interface SyncProgress {
+  repoId: string;
+  phase: 'checking' | 'downloading' | 'promoting' | 'done';
+  tag?: string;
+  files: number;
+  bytes: number;
+  downloadedBytes: number;
+  /** Announced download size, when GitHub sent one. */
+  totalBytes: number | null;
+}
+
+/** Everything a sync needs, passed in by the composition root. */
+export interface SyncContext {
+  catalog: Catalog;
+  store: ObjectStore;
+  releases: ReleaseSource;
+  notifier: Notifier;
+  logger: Logger;
+  lock: LockIdentity;
+  clock: () => Date;
+  newRunId: () => string;
+  /** Reads a local file (ignore files). */
+  readFile: (path: string) => Promise<Uint8Array>;
+  /** Local folder for temporary files (zip downloads). */
+  scratchFolder: string;
+  limits: SyncLimits;
+  redact: Redactor;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+/** Options of one sync pass. */
+export interface SyncOptions {
+  /** Re-extract even when GitHub says nothing changed. */
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The outcome of syncing one repository; this is what `quarry sync --json` prints per repo. */
+export interface SyncResult {
+  id: string;
+  status: SyncStatus;
+  tag: string | null;
+  previousTag: string | null;
+  files: number;
+  bytes: number;
+  durationMs: number;
+  error: string | null;
+}
