@@ -1,0 +1,12 @@
+// `npm run bench -- <name>`: runs one benchmark. Each prints a table and one JSON line.
+const benchmarks: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
+  sync: () => import('./sync.ts'),
+};
+
+const name = process.argv[2];
+const load = name ? benchmarks[name] : undefined;
+if (!load) {
+  console.error(`usage: npm run bench -- <name>; one of: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+await (await load()).main();

@@ -1,0 +1,30 @@
+// Runs before `npm test`: makes sure everything the tests need is installed, so `npm test` works on a
+// fresh clone. Only Node's standard library is used here, because packages may not be installed yet.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function run(command, args) {
+  console.log(`> ${command} ${args.join(' ')}`);
+  execFileSync(command, args, { stdio: 'inherit' });
+}
+
+function packagesAreCurrent() {
+  const marker = 'node_modules/.package-lock.json';
+  if (!existsSync(marker)) return false;
+  return statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs - 1000;
+}
+
+if (!packagesAreCurrent()) run('npm', ['ci', '--no-audit', '--no-fund']);
+
+// better-sqlite3 is compiled on install; a Node upgrade or an install with scripts disabled leaves it
+// without a working binary.
+try {
+  const Database = require('better-sqlite3');
+  new Database(':memory:').close();
+} catch (error) {
+  console.log(`better-sqlite3 is not usable (${error.message.split('\n')[0]}); rebuilding it.`);
+  run('npm', ['rebuild', 'better-sqlite3']);
+}
