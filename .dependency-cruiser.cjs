@@ -14,9 +14,10 @@ module.exports = {
     },
     {
       name: 'core-not-to-packages',
-      comment: 'src/core stays free of vendor SDKs; only zod (the config schema language) is allowed.',
+      comment:
+        'src/core stays free of vendor SDKs; only zod (the config schema language) is allowed. Contract suites (*.contract.ts) are test code and may import vitest.',
       severity: 'error',
-      from: { path: '^src/core/' },
+      from: { path: '^src/core/', pathNot: '\\.contract\\.ts$' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
         pathNot: 'node_modules/zod/',

@@ -102,7 +102,10 @@ function createNotifier(config: QuarryConfig, logger: PinoLogger): Notifier {
   for (const url of config.notify.webhooks) notifiers.push(createWebhookNotifier({ url, timeoutMs: config.notify.timeoutMs }));
   if (config.notify.snsTopicArn) {
     notifiers.push(
-      createSnsNotifier({ topicArn: config.notify.snsTopicArn, ...(config.aws.region ? { region: config.aws.region } : {}) }),
+      createSnsNotifier({
+        topicArn: config.notify.snsTopicArn,
+        timeoutMs: config.notify.timeoutMs,
+        ...(config.aws.region ? { region: config.aws.region } : {}) }),
     );
   }
   return createFanOutNotifier(notifiers, logger);

@@ -77,7 +77,7 @@ export const configSchema = z.object({
       snsTopicArn: z
         .string()
         .regex(
-          /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/,
+          /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/,
           'expected an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:quarry',
         )
         .optional(),
