@@ -53,14 +53,23 @@ function runQuarry(workFolder: string, apiUrl: string): { seconds: number; rss: 
     QUARRY_GITHUB_API_URL: apiUrl,
     QUARRY_CONFIG: path.join(workFolder, '..', 'bench.config.yaml'),
   };
-  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'sync-pipeline.ts')], {
-    env: environment,
-    encoding: 'utf8',
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'sync-pipeline.ts')],
+    {
+      env: environment,
+      encoding: 'utf8',
+    },
+  );
   const lastLine = child.stdout.trim().split('\n').pop() ?? '';
   if (child.status !== 0) throw new Error(`The pipeline failed: ${child.stderr}\n${child.stdout}`);
-  const report = JSON.parse(lastLine) as { durationMs: number; maxRssBytes: number; result: { status: string; files: number; error: string } };
-  if (report.result.status !== 'updated') throw new Error(`The sync did not extract: ${JSON.stringify(report.result)}`);
+  const report = JSON.parse(lastLine) as {
+    durationMs: number;
+    maxRssBytes: number;
+    result: { status: string; files: number; error: string };
+  };
+  if (report.result.status !== 'updated')
+    throw new Error(`The sync did not extract: ${JSON.stringify(report.result)}`);
   return { seconds: report.durationMs / 1000, rss: report.maxRssBytes, files: report.result.files };
 }
 
@@ -78,8 +87,14 @@ export async function main(): Promise<void> {
     for (const size of sizes) {
       const archive = await buildArchive(cache, size);
       const repo = `bench/repo-${size.files}`;
-      github.setRepo('bench', `repo-${size.files}`, { releases: [{ tag: 'v1.0.0' }], archives: { 'v1.0.0': { body: archive } } });
-      await writeFile(path.join(work, 'bench.config.yaml'), `sync:\n  repos:\n    - id: ${repo}\n      ignoreFile: ${ignoreFile}\n`);
+      github.setRepo('bench', `repo-${size.files}`, {
+        releases: [{ tag: 'v1.0.0' }],
+        archives: { 'v1.0.0': { body: archive } },
+      });
+      await writeFile(
+        path.join(work, 'bench.config.yaml'),
+        `sync:\n  repos:\n    - id: ${repo}\n      ignoreFile: ${ignoreFile}\n`,
+      );
       const tarTimes: number[] = [];
       const quarryRuns: Array<{ seconds: number; rss: number; files: number }> = [];
       for (let round = 0; round < repetitions; round += 1) {
@@ -103,7 +118,9 @@ export async function main(): Promise<void> {
 }
 
 function printReport(measurements: Measurement[]): void {
-  console.log(`\nsync benchmark (median of ${repetitions}; download over loopback, extract, ignore filter, local folder)\n`);
+  console.log(
+    `\nsync benchmark (median of ${repetitions}; download over loopback, extract, ignore filter, local folder)\n`,
+  );
   console.log('| tree | archive | files stored | tar -xzf | quarry sync | ratio | quarry peak RSS |');
   console.log('|---|---|---|---|---|---|---|');
   for (const row of measurements) {

@@ -27,7 +27,11 @@ export interface GlobalOptions {
  * Loads the configuration for a command, builds the services, brings the catalog in line with
  * `sync.repos`, runs `action`, and closes everything afterwards.
  */
-export async function withServices<T>(command: Command, io: CliIo, action: (services: Services) => Promise<T>): Promise<T> {
+export async function withServices<T>(
+  command: Command,
+  io: CliIo,
+  action: (services: Services) => Promise<T>,
+): Promise<T> {
   const options = command.optsWithGlobals<GlobalOptions>();
   const flags: Record<string, unknown> = {};
   if (options.home) flags.home = options.home;
@@ -39,7 +43,11 @@ export async function withServices<T>(command: Command, io: CliIo, action: (serv
     flags,
     ...(options.config ? { configFile: options.config } : {}),
   });
-  const redact = createRedactor([config.github.token, io.environment.AWS_SECRET_ACCESS_KEY, io.environment.AWS_SESSION_TOKEN]);
+  const redact = createRedactor([
+    config.github.token,
+    io.environment.AWS_SECRET_ACCESS_KEY,
+    io.environment.AWS_SESSION_TOKEN,
+  ]);
   const format = io.environment.QUARRY_LOG_FORMAT === 'json' ? 'json' : 'human';
   const logger = createLogger({ level: config.logLevel, redact, format, write: io.stderr });
   const services = createServices(config, logger, redact);

@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger } from 'pino';
+import { type Logger as PinoLogger, pino } from 'pino';
 import type { Redactor } from '../core/redact.ts';
 
 /** Options of {@link createLogger}. */
@@ -27,13 +27,23 @@ export function createLogger(options: CliLoggerOptions): PinoLogger {
     {
       level: options.level,
       base: null,
-      redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'password', '*.password'], censor: '[redacted]' },
+      redact: {
+        paths: ['token', '*.token', 'authorization', '*.authorization', 'password', '*.password'],
+        censor: '[redacted]',
+      },
     },
     destination,
   );
 }
 
-const levelNames: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const levelNames: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 function humanLine(jsonLine: string): string {
   const { level, time, msg, ...fields } = JSON.parse(jsonLine) as Record<string, unknown>;

@@ -4,13 +4,13 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger as PinoLogger } from 'pino';
+import { createLocalObjectStore } from '../adapters/fs/local-object-store.ts';
 import { createGitHubReleaseSource } from '../adapters/github/github-release-source.ts';
 import { createLogNotifier } from '../adapters/log/log-notifier.ts';
 import { createS3ObjectStore, parseS3Url } from '../adapters/s3/s3-object-store.ts';
 import { createSnsNotifier } from '../adapters/sns/sns-notifier.ts';
 import { createSqliteCatalog } from '../adapters/sqlite/sqlite-catalog.ts';
 import { createWebhookNotifier } from '../adapters/webhook/webhook-notifier.ts';
-import { createLocalObjectStore } from '../adapters/fs/local-object-store.ts';
 import type { QuarryConfig } from '../core/config.ts';
 import { createFanOutNotifier } from '../core/fan-out-notifier.ts';
 import type { Catalog } from '../core/ports/catalog.ts';
@@ -99,13 +99,15 @@ function createStore(config: QuarryConfig): ObjectStore {
 
 function createNotifier(config: QuarryConfig, logger: PinoLogger): Notifier {
   const notifiers: Notifier[] = [createLogNotifier(logger)];
-  for (const url of config.notify.webhooks) notifiers.push(createWebhookNotifier({ url, timeoutMs: config.notify.timeoutMs }));
+  for (const url of config.notify.webhooks)
+    notifiers.push(createWebhookNotifier({ url, timeoutMs: config.notify.timeoutMs }));
   if (config.notify.snsTopicArn) {
     notifiers.push(
       createSnsNotifier({
         topicArn: config.notify.snsTopicArn,
         timeoutMs: config.notify.timeoutMs,
-        ...(config.aws.region ? { region: config.aws.region } : {}) }),
+        ...(config.aws.region ? { region: config.aws.region } : {}),
+      }),
     );
   }
   return createFanOutNotifier(notifiers, logger);

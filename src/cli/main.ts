@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { QuarryError } from '../core/errors/index.ts';
 import { environmentSettings } from '../adapters/config/environment-settings.ts';
+import { QuarryError } from '../core/errors/index.ts';
 import type { CliIo } from './cli-context.ts';
 import { registerReposCommands } from './commands/repos.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -30,16 +30,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('quarry')
-    .description('Quarry: a self-hosted generative-AI workbench that keeps the code your team depends on fresh.')
+    .description(
+      'Quarry: a self-hosted generative-AI workbench that keeps the code your team depends on fresh.',
+    )
     .version(quarryVersion)
     .option('--config <file>', 'config file (default: ./quarry.config.yaml, or QUARRY_CONFIG)')
-    .option('--home <dir>', 'data folder: catalog, local object store, models (default: ./.quarry, or QUARRY_HOME)')
+    .option(
+      '--home <dir>',
+      'data folder: catalog, local object store, models (default: ./.quarry, or QUARRY_HOME)',
+    )
     .option('--store <url>', 'object store: file:///absolute/path or s3://bucket/prefix (or QUARRY_STORE)')
     .option('-v, --verbose', 'log debug details and show stack traces')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .addHelpText('after', `\nEnvironment variables:\n${environmentSettings.map((setting) => `  ${setting.variable.padEnd(44)}${setting.path}`).join('\n')}\n\nExit codes: 0 ok, 1 some work failed, 2 usage or configuration error.`);
+    .addHelpText(
+      'after',
+      `\nEnvironment variables:\n${environmentSettings.map((setting) => `  ${setting.variable.padEnd(44)}${setting.path}`).join('\n')}\n\nExit codes: 0 ok, 1 some work failed, 2 usage or configuration error.`,
+    );
   registerReposCommands(program, io);
   registerSyncCommand(program, io, setExitCode);
   for (const command of program.commands) inheritOutput(command, program);
@@ -47,7 +55,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 }
 
 function inheritOutput(command: Command, parent: Command): void {
-  command.exitOverride().configureOutput(parent.configureOutput()).showHelpAfterError('(run with --help for usage)');
+  command
+    .exitOverride()
+    .configureOutput(parent.configureOutput())
+    .showHelpAfterError('(run with --help for usage)');
   for (const child of command.commands) inheritOutput(child, command);
 }
 

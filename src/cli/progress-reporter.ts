@@ -12,7 +12,10 @@ export interface ProgressReporter {
  * Progress bars on a terminal; on anything else (CI logs, pipes) one plain line per phase change and at
  * most one line every few seconds per repository while downloading.
  */
-export function createProgressReporter(interactive: boolean, write: (text: string) => void): ProgressReporter {
+export function createProgressReporter(
+  interactive: boolean,
+  write: (text: string) => void,
+): ProgressReporter {
   return interactive ? barReporter() : lineReporter(write);
 }
 
@@ -58,7 +61,8 @@ function barReporter(): ProgressReporter {
       }
       const total = progress.totalBytes ?? Math.max(progress.downloadedBytes, 1);
       bar.setTotal(total);
-      const value = progress.phase === 'done' || progress.phase === 'promoting' ? total : progress.downloadedBytes;
+      const value =
+        progress.phase === 'done' || progress.phase === 'promoting' ? total : progress.downloadedBytes;
       bar.update(value, { repo: progress.repoId, phase: progress.phase, detail: describe(progress) });
     },
     stop() {

@@ -18,7 +18,10 @@ export function waitForStop(logger: Logger): StopSignal {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
-    logger.warn({ signal: name }, 'stopping: abandoning the run in progress cleanly (press Ctrl-C again to exit now)');
+    logger.warn(
+      { signal: name },
+      'stopping: abandoning the run in progress cleanly (press Ctrl-C again to exit now)',
+    );
     controller.abort(new Error(`Stopped by ${name}.`));
   };
   process.on('SIGINT', onSignal);

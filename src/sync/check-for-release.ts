@@ -29,7 +29,14 @@ export async function checkForRelease(
   const name = parseRepoId(repo.id);
   // A malformed ignore file is the user's to fix: fail before spending any download.
   const ignore = await loadIgnoreRules(repo, context);
-  context.onProgress?.({ repoId: repo.id, phase: 'checking', files: 0, bytes: 0, downloadedBytes: 0, totalBytes: null });
+  context.onProgress?.({
+    repoId: repo.id,
+    phase: 'checking',
+    files: 0,
+    bytes: 0,
+    downloadedBytes: 0,
+    totalBytes: null,
+  });
   const useEtag = !options.force && repo.version !== null && repo.status !== 'failed';
   const latest = await context.releases.latest(
     { ...name, track: repo.track, etag: useEtag ? repo.etag : null, asset: repo.asset },
@@ -58,7 +65,12 @@ export async function checkForRelease(
     });
     return unchanged(repo);
   }
-  return extractAndRecord(repo, context, options, runId, { tag: latest.tag, etag: latest.etag, archive: latest.archive, ignore });
+  return extractAndRecord(repo, context, options, runId, {
+    tag: latest.tag,
+    etag: latest.etag,
+    archive: latest.archive,
+    ignore,
+  });
 }
 
 async function extractAndRecord(
@@ -66,7 +78,12 @@ async function extractAndRecord(
   context: SyncContext,
   options: SyncOptions,
   runId: string,
-  release: { tag: string; etag: string | null; archive: ReleaseArchive; ignore: Awaited<ReturnType<typeof loadIgnoreRules>> },
+  release: {
+    tag: string;
+    etag: string | null;
+    archive: ReleaseArchive;
+    ignore: Awaited<ReturnType<typeof loadIgnoreRules>>;
+  },
 ): Promise<CheckOutcome> {
   const extracted = await extractRelease(repo, context, { ...release, runId, signal: options.signal });
   const now = context.clock().toISOString();
@@ -82,9 +99,23 @@ async function extractAndRecord(
   });
   await finishRelease(repo, context, release.tag, runId, extracted);
   const previousTag = repo.version === release.tag ? null : repo.version;
-  return { status: 'updated', tag: release.tag, previousTag, files: extracted.files, bytes: extracted.bytes, skipped: extracted.skipped };
+  return {
+    status: 'updated',
+    tag: release.tag,
+    previousTag,
+    files: extracted.files,
+    bytes: extracted.bytes,
+    skipped: extracted.skipped,
+  };
 }
 
 function unchanged(repo: RepoRecord): CheckOutcome {
-  return { status: 'unchanged', tag: repo.version, previousTag: null, files: repo.files, bytes: repo.bytes, skipped: 0 };
+  return {
+    status: 'unchanged',
+    tag: repo.version,
+    previousTag: null,
+    files: repo.files,
+    bytes: repo.bytes,
+    skipped: 0,
+  };
 }

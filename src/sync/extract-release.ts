@@ -1,5 +1,5 @@
-import { LimitExceededError } from '../core/errors/index.ts';
 import { formatByteSize } from '../core/byte-size.ts';
+import { LimitExceededError } from '../core/errors/index.ts';
 import type { RepoRecord } from '../core/ports/catalog.ts';
 import type { ReleaseArchive } from '../core/ports/release-source.ts';
 import { parseRepoId } from '../core/repo-id.ts';
@@ -42,12 +42,20 @@ export async function extractRelease(
     throw new LimitExceededError(
       'sync.maxDownloadBytes',
       `The release ${release.tag} of ${repo.id} is ${formatByteSize(download.size)}, over sync.maxDownloadBytes (${formatByteSize(maxDownloadBytes)}).`,
-      { hint: 'Raise sync.maxDownloadBytes in quarry.config.yaml if this release is expected to be this large.' },
+      {
+        hint: 'Raise sync.maxDownloadBytes in quarry.config.yaml if this release is expected to be this large.',
+      },
     );
   }
   const staging = stagingPrefix(name, release.runId);
   const progress = (counts: { files: number; bytes: number; downloadedBytes: number }) =>
-    context.onProgress?.({ repoId: repo.id, phase: 'downloading', tag: release.tag, totalBytes: download.size, ...counts });
+    context.onProgress?.({
+      repoId: repo.id,
+      phase: 'downloading',
+      tag: release.tag,
+      totalBytes: download.size,
+      ...counts,
+    });
   const extracted = await extractArchive({
     format: release.archive.format,
     source: limitBytes(download.body, maxDownloadBytes, 'sync.maxDownloadBytes'),
@@ -60,7 +68,15 @@ export async function extractRelease(
     onWarning: (message) => context.logger.debug({ repo: repo.id }, message),
     ...(release.signal ? { signal: release.signal } : {}),
   });
-  context.onProgress?.({ repoId: repo.id, phase: 'promoting', tag: release.tag, totalBytes: download.size, files: extracted.files, bytes: extracted.bytes, downloadedBytes: download.size ?? 0 });
+  context.onProgress?.({
+    repoId: repo.id,
+    phase: 'promoting',
+    tag: release.tag,
+    totalBytes: download.size,
+    files: extracted.files,
+    bytes: extracted.bytes,
+    downloadedBytes: download.size ?? 0,
+  });
   const root = extracted.rootFolder === null ? staging : `${staging}${extracted.rootFolder}/`;
   await context.store.movePrefix(root, currentPrefix(name, release.tag));
   if (repo.version !== null && repo.version !== release.tag) {

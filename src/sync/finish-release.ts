@@ -20,7 +20,15 @@ export async function finishRelease(
   await context.store.deletePrefix(stagingPrefix(name, runId));
   const location = context.store.urlOf(currentPrefix(name, tag));
   const previousTag = repo.version === tag ? null : repo.version;
-  context.onProgress?.({ repoId: repo.id, phase: 'done', tag, files: extracted.files, bytes: extracted.bytes, downloadedBytes: 0, totalBytes: null });
+  context.onProgress?.({
+    repoId: repo.id,
+    phase: 'done',
+    tag,
+    files: extracted.files,
+    bytes: extracted.bytes,
+    downloadedBytes: 0,
+    totalBytes: null,
+  });
   try {
     await context.notifier.notify({
       event: 'release-extracted',
@@ -33,6 +41,9 @@ export async function finishRelease(
       message: `Repository ${repo.id} with the tag ${tag} has been extracted to ${location}`,
     });
   } catch (error) {
-    context.logger.warn({ repo: repo.id, tag, error: describeError(error, context.redact) }, 'notification failed');
+    context.logger.warn(
+      { repo: repo.id, tag, error: describeError(error, context.redact) },
+      'notification failed',
+    );
   }
 }

@@ -13,11 +13,15 @@ export async function loadIgnoreRules(
   try {
     bytes = await context.readFile(repo.ignoreFile);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    throw new ValidationError(`The ignore file ${repo.ignoreFile} of ${repo.id} cannot be read (${reason}).`, {
-      hint: `Restore the file, or point the repository at another one with \`quarry repos add ${repo.id} --ignore-file <path>\`.`,
-      cause: error,
-    });
+    const reason =
+      (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new ValidationError(
+      `The ignore file ${repo.ignoreFile} of ${repo.id} cannot be read (${reason}).`,
+      {
+        hint: `Restore the file, or point the repository at another one with \`quarry repos add ${repo.id} --ignore-file <path>\`.`,
+        cause: error,
+      },
+    );
   }
   return parseIgnoreFile(bytes, repo.ignoreFile);
 }

@@ -17,8 +17,14 @@ export interface AddRepoRequest {
  * config-managed repositories no longer named are disabled (never deleted, so their history stays) and
  * handed over to the user.
  */
-export async function reconcileConfiguredRepos(catalog: Catalog, config: QuarryConfig, logger: Logger): Promise<void> {
-  const wanted = new Map(configuredRepos(config).map((entry) => [normalizeRepoId(entry.id).toLowerCase(), entry]));
+export async function reconcileConfiguredRepos(
+  catalog: Catalog,
+  config: QuarryConfig,
+  logger: Logger,
+): Promise<void> {
+  const wanted = new Map(
+    configuredRepos(config).map((entry) => [normalizeRepoId(entry.id).toLowerCase(), entry]),
+  );
   const existing = await catalog.listRepos();
   for (const repo of existing) {
     const entry = wanted.get(repo.id.toLowerCase());
@@ -31,7 +37,11 @@ export async function reconcileConfiguredRepos(catalog: Catalog, config: QuarryC
     }
   }
   for (const entry of wanted.values()) {
-    await catalog.addRepo({ ...settingsFromConfig(entry, undefined), id: normalizeRepoId(entry.id), enabled: entry.enabled ?? true });
+    await catalog.addRepo({
+      ...settingsFromConfig(entry, undefined),
+      id: normalizeRepoId(entry.id),
+      enabled: entry.enabled ?? true,
+    });
   }
 }
 
@@ -46,11 +56,19 @@ function settingsFromConfig(entry: ConfiguredRepo, current: RepoRecord | undefin
 }
 
 /** Adds a repository for the user, or updates the settings of one the user added before. */
-export async function addRepo(catalog: Catalog, request: AddRepoRequest): Promise<{ repo: RepoRecord; created: boolean }> {
+export async function addRepo(
+  catalog: Catalog,
+  request: AddRepoRequest,
+): Promise<{ repo: RepoRecord; created: boolean }> {
   const id = normalizeRepoId(request.id);
-  const settings = { ignoreFile: request.ignoreFile ?? null, track: request.track ?? 'releases', asset: request.asset ?? null };
+  const settings = {
+    ignoreFile: request.ignoreFile ?? null,
+    track: request.track ?? 'releases',
+    asset: request.asset ?? null,
+  };
   const existing = await catalog.getRepo(id);
-  if (!existing) return { repo: await catalog.addRepo({ id, enabled: true, origin: 'user', ...settings }), created: true };
+  if (!existing)
+    return { repo: await catalog.addRepo({ id, enabled: true, origin: 'user', ...settings }), created: true };
   assertUserManaged(existing, 'change');
   return { repo: await catalog.updateRepo(existing.id, { ...settings, enabled: true }), created: false };
 }
@@ -71,16 +89,20 @@ export async function removeRepo(catalog: Catalog, id: string): Promise<RepoReco
 
 async function requireRepo(catalog: Catalog, id: string): Promise<RepoRecord> {
   const repo = await catalog.getRepo(normalizeRepoId(id));
-  if (!repo) throw new NotFoundError(`Repository ${id} is not in the catalog.`, { hint: 'See `quarry repos list`.' });
+  if (!repo)
+    throw new NotFoundError(`Repository ${id} is not in the catalog.`, { hint: 'See `quarry repos list`.' });
   return repo;
 }
 
 function assertUserManaged(repo: RepoRecord, action: 'change' | 'remove'): void {
   if (repo.origin !== 'config') return;
-  throw new ValidationError(`Repository ${repo.id} is managed by sync.repos in the configuration; cannot ${action} it here.`, {
-    hint:
-      action === 'remove'
-        ? `Remove it from sync.repos in quarry.config.yaml (set sync.repos: [] to drop the defaults), or \`quarry repos disable ${repo.id}\`.`
-        : 'Change its entry in sync.repos in quarry.config.yaml.',
-  });
+  throw new ValidationError(
+    `Repository ${repo.id} is managed by sync.repos in the configuration; cannot ${action} it here.`,
+    {
+      hint:
+        action === 'remove'
+          ? `Remove it from sync.repos in quarry.config.yaml (set sync.repos: [] to drop the defaults), or \`quarry repos disable ${repo.id}\`.`
+          : 'Change its entry in sync.repos in quarry.config.yaml.',
+    },
+  );
 }

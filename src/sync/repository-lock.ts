@@ -21,7 +21,11 @@ export interface HeldLock {
  * that died on this host (kill -9, power loss) is broken; a live holder is reported as a
  * `ConflictError` naming its process, host and start time.
  */
-export async function lockRepository(catalog: Catalog, repoId: string, identity: LockIdentity): Promise<HeldLock> {
+export async function lockRepository(
+  catalog: Catalog,
+  repoId: string,
+  identity: LockIdentity,
+): Promise<HeldLock> {
   const resource = `sync:${repoId.toLowerCase()}`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const holder: LockHolder = {

@@ -23,7 +23,10 @@ export async function restoreLayout(
   for (const segment of present) {
     if (segment === recordedSegment) continue;
     const files = await store.deletePrefix(`${root}${segment}/`);
-    logger.warn({ repo, tag: tagFromSegment(segment), files }, 'removed a version that was never recorded as current');
+    logger.warn(
+      { repo, tag: tagFromSegment(segment), files },
+      'removed a version that was never recorded as current',
+    );
   }
   if (recordedVersion !== null && recordedSegment !== null && !present.includes(recordedSegment)) {
     await store.movePrefix(archivedPrefix(repo, recordedVersion), `${root}${recordedSegment}/`);

@@ -1,5 +1,5 @@
-import { describeError } from '../core/redact.ts';
 import type { RepoRecord } from '../core/ports/catalog.ts';
+import { describeError } from '../core/redact.ts';
 import { parseRepoId } from '../core/repo-id.ts';
 import { checkForRelease } from './check-for-release.ts';
 import { lockRepository } from './repository-lock.ts';
@@ -76,7 +76,10 @@ async function recordFailure(
     await restoreLayout(context.store, parseRepoId(repo.id), repo.version, context.logger);
   } catch (cleanupError) {
     // The next run retries the cleanup; the failure it reports is the original one.
-    context.logger.warn({ repo: repo.id, error: describeError(cleanupError, context.redact) }, 'cleanup failed');
+    context.logger.warn(
+      { repo: repo.id, error: describeError(cleanupError, context.redact) },
+      'cleanup failed',
+    );
   }
   const now = context.clock().toISOString();
   await context.catalog.updateRepo(repo.id, { status: 'failed', error: message, lastCheckedAt: now });
@@ -101,7 +104,10 @@ async function recoverFromInterruptedRun(repo: RepoRecord, context: SyncContext)
   if (lastRun === undefined || (lastRun.status !== 'running' && lastRun.status !== 'failed')) return;
   await restoreLayout(context.store, parseRepoId(repo.id), repo.version, context.logger);
   if (lastRun.status === 'running') {
-    context.logger.warn({ repo: repo.id, run: lastRun.id }, 'the previous sync was interrupted; cleaned up after it');
+    context.logger.warn(
+      { repo: repo.id, run: lastRun.id },
+      'the previous sync was interrupted; cleaned up after it',
+    );
     await context.catalog.finishSyncRun(lastRun.id, {
       finishedAt: context.clock().toISOString(),
       status: 'failed',
@@ -117,5 +123,14 @@ async function recoverFromInterruptedRun(repo: RepoRecord, context: SyncContext)
 }
 
 function failedResult(repo: RepoRecord, error: string, durationMs: number): SyncResult {
-  return { id: repo.id, status: 'failed', tag: null, previousTag: repo.version, files: 0, bytes: 0, durationMs, error };
+  return {
+    id: repo.id,
+    status: 'failed',
+    tag: null,
+    previousTag: repo.version,
+    files: 0,
+    bytes: 0,
+    durationMs,
+    error,
+  };
 }

@@ -24,7 +24,9 @@ export const environmentSettings: ReadonlyArray<{ variable: string; path: string
 ];
 
 /** Builds a nested settings object from the variables that are set (and not empty). */
-export function settingsFromEnvironment(environment: Record<string, string | undefined>): Record<string, unknown> {
+export function settingsFromEnvironment(
+  environment: Record<string, string | undefined>,
+): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const { variable, path } of environmentSettings) {
     const value = environment[variable];

@@ -31,7 +31,11 @@ export function loadConfig(sources: ConfigSources): LoadedConfig {
   const explicit = sources.configFile ?? sources.environment.QUARRY_CONFIG;
   const configFile = explicit ? path.resolve(sources.cwd, explicit) : findDefaultFile(sources.cwd);
   const layers: ConfigLayer[] = [];
-  if (configFile) layers.push({ source: path.basename(configFile), values: readConfigFile(configFile, explicit !== undefined) });
+  if (configFile)
+    layers.push({
+      source: path.basename(configFile),
+      values: readConfigFile(configFile, explicit !== undefined),
+    });
   layers.push({ source: 'environment', values: settingsFromEnvironment(sources.environment) });
   if (sources.flags) layers.push({ source: 'command line', values: sources.flags });
   const resolved = resolveConfig(layers);
@@ -63,9 +67,12 @@ function readConfigFile(file: string, explicit: boolean): Record<string, unknown
   if (firstError) {
     const position = firstError.linePos?.[0];
     const where = position ? ` at line ${position.line}, column ${position.col}` : '';
-    throw new ValidationError(`The config file ${file} is not valid YAML${where}: ${firstError.message.split('\n')[0]}`, {
-      hint: 'Fix the YAML syntax in that file.',
-    });
+    throw new ValidationError(
+      `The config file ${file} is not valid YAML${where}: ${firstError.message.split('\n')[0]}`,
+      {
+        hint: 'Fix the YAML syntax in that file.',
+      },
+    );
   }
   const values: unknown = document.toJS() ?? {};
   if (typeof values !== 'object' || Array.isArray(values) || values === null) {

@@ -15,18 +15,35 @@ export function registerReposCommands(program: Command, io: CliIo): void {
     .command('add <owner/name>')
     .description('watch a repository (or change the settings of one you added)')
     .option('--ignore-file <path>', 'gitignore-style file of paths to leave out when extracting')
-    .addOption(new Option('--track <mode>', 'what counts as a new version').choices(['releases', 'tags']).default('releases'))
+    .addOption(
+      new Option('--track <mode>', 'what counts as a new version')
+        .choices(['releases', 'tags'])
+        .default('releases'),
+    )
     .option('--asset <glob>', 'download this release asset (e.g. "*.zip") instead of the source tarball')
-    .action(async (id: string, options: { ignoreFile?: string; track: TrackMode; asset?: string }, command: Command) => {
-      const ignoreFile = options.ignoreFile ? path.resolve(io.cwd, options.ignoreFile) : undefined;
-      // Check the ignore file now, so a typo is reported here rather than at the next sync.
-      if (ignoreFile) await loadIgnoreRules({ id, ignoreFile }, { readFile: (file) => readFile(file) });
-      await withServices(command, io, async ({ catalog }) => {
-        const request = { id, track: options.track, ...(ignoreFile ? { ignoreFile } : {}), ...(options.asset ? { asset: options.asset } : {}) };
-        const { repo, created } = await addRepo(catalog, request);
-        io.stdout(`${created ? 'Added' : 'Updated'} ${repo.id} (tracks ${repo.track}${repo.ignoreFile ? `, ignore file ${repo.ignoreFile}` : ''}${repo.asset ? `, asset ${repo.asset}` : ''}).\n`);
-      });
-    });
+    .action(
+      async (
+        id: string,
+        options: { ignoreFile?: string; track: TrackMode; asset?: string },
+        command: Command,
+      ) => {
+        const ignoreFile = options.ignoreFile ? path.resolve(io.cwd, options.ignoreFile) : undefined;
+        // Check the ignore file now, so a typo is reported here rather than at the next sync.
+        if (ignoreFile) await loadIgnoreRules({ id, ignoreFile }, { readFile: (file) => readFile(file) });
+        await withServices(command, io, async ({ catalog }) => {
+          const request = {
+            id,
+            track: options.track,
+            ...(ignoreFile ? { ignoreFile } : {}),
+            ...(options.asset ? { asset: options.asset } : {}),
+          };
+          const { repo, created } = await addRepo(catalog, request);
+          io.stdout(
+            `${created ? 'Added' : 'Updated'} ${repo.id} (tracks ${repo.track}${repo.ignoreFile ? `, ignore file ${repo.ignoreFile}` : ''}${repo.asset ? `, asset ${repo.asset}` : ''}).\n`,
+          );
+        });
+      },
+    );
   repos
     .command('list')
     .description('show watched repositories and their last sync')
@@ -37,7 +54,10 @@ export function registerReposCommands(program: Command, io: CliIo): void {
         io.stdout(options.json ? `${JSON.stringify(records, null, 2)}\n` : `${formatRepos(records)}\n`);
       });
     });
-  for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [name, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     repos
       .command(`${name} <owner/name>`)
       .description(`${name} syncing of a repository`)
@@ -71,5 +91,8 @@ function formatRepos(records: RepoRecord[]): string {
     repo.files ? `${repo.files} files, ${formatByteSize(repo.bytes)}` : '-',
     repo.error ?? '',
   ]);
-  return formatTable(['REPOSITORY', 'ENABLED', 'TRACK', 'VERSION', 'STATUS', 'LAST CHECKED', 'SIZE', 'ERROR'], rows);
+  return formatTable(
+    ['REPOSITORY', 'ENABLED', 'TRACK', 'VERSION', 'STATUS', 'LAST CHECKED', 'SIZE', 'ERROR'],
+    rows,
+  );
 }

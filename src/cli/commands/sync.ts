@@ -32,15 +32,20 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
         try {
           do {
             const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
-            const results = await syncAll(services.syncContext(reporter ? (progress) => reporter.update(progress) : undefined), {
-              concurrency: services.config.sync.concurrency,
-              signal: stop.signal,
-              ...(options.repo ? { repoId: options.repo } : {}),
-              ...(options.force ? { force: true } : {}),
-            });
+            const results = await syncAll(
+              services.syncContext(reporter ? (progress) => reporter.update(progress) : undefined),
+              {
+                concurrency: services.config.sync.concurrency,
+                signal: stop.signal,
+                ...(options.repo ? { repoId: options.repo } : {}),
+                ...(options.force ? { force: true } : {}),
+              },
+            );
             reporter?.stop();
             io.stdout(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatResults(results)}\n`);
-            setExitCode(results.some((result) => result.status === 'failed') ? exitCodes.someWorkFailed : exitCodes.ok);
+            setExitCode(
+              results.some((result) => result.status === 'failed') ? exitCodes.someWorkFailed : exitCodes.ok,
+            );
           } while (everyMinutes !== undefined && (await stop.sleep(everyMinutes * 60_000)));
         } finally {
           stop.dispose();
@@ -53,7 +58,9 @@ function parseInterval(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const minutes = Number(text);
   if (!Number.isFinite(minutes) || minutes <= 0) {
-    throw new ValidationError(`--every takes a number of minutes greater than 0, got ${JSON.stringify(text)}.`);
+    throw new ValidationError(
+      `--every takes a number of minutes greater than 0, got ${JSON.stringify(text)}.`,
+    );
   }
   return minutes;
 }

@@ -1,0 +1,335 @@
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectStore } from '../src/core/ports/object-store.ts';
+import { syncAll } from '../src/sync/sync-all.ts';
+import { syncRepository } from '../src/sync/sync-repository.ts';
+import { buildSourceTarball } from './support/source-tarball.ts';
+import { createSyncHarness, type SyncHarness, testToken } from './support/sync-harness.ts';
+
+let harness: SyncHarness;
+
+beforeEach(async () => {
+  harness = await createSyncHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+const v1Files = {
+  'README.md': '# demo\n',
+  'src/index.ts': 'export const version = 1;\n',
+  'docs/image.png': 'PNG',
+};
+const v2Files = {
+  'README.md': '# demo v2\n',
+  'src/index.ts': 'export const version = 2;\n',
+  'src/new.ts': 'new\n',
+};
+
+async function addDemoRepo(ignoreFile: string | null = null) {
+  return harness.catalog.addRepo({
+    id: 'acme/demo',
+    enabled: true,
+    ignoreFile,
+    track: 'releases',
+    asset: null,
+    origin: 'user',
+  });
+}
+
+async function publish(tag: string, files: Record<string, string>, previous: string[] = []) {
+  const archives: Record<string, { body: Buffer }> = {};
+  for (const [oldTag, oldFiles] of previous.map((name) => [name, v1Files] as const)) {
+    archives[oldTag] = { body: await buildSourceTarball('acme-demo-1111111', oldFiles) };
+  }
+  archives[tag] = { body: await buildSourceTarball(`acme-demo-${tag.replace(/\W/g, '')}abc`, files) };
+  harness.github.setRepo('acme', 'demo', {
+    releases: [...previous.map((name) => ({ tag: name })), { tag }],
+    archives,
+  });
+}
+
+async function demoRepo() {
+  const repo = await harness.catalog.getRepo('acme/demo');
+  if (!repo) throw new Error('the demo repo is missing');
+  return repo;
+}
+
+async function syncDemo() {
+  return syncRepository(await demoRepo(), harness.context());
+}
+
+describe('release sync', () => {
+  it('extracts a first release into current/ with the top folder stripped and the ignore file applied', async () => {
+    const ignoreFile = path.join(harness.folder, 'demo.ignore');
+    await writeFile(ignoreFile, '*.png\n');
+    await addDemoRepo(ignoreFile);
+    await publish('v1.0.0', v1Files);
+    const result = await syncDemo();
+    expect(result).toMatchObject({
+      id: 'acme/demo',
+      status: 'updated',
+      tag: 'v1.0.0',
+      previousTag: null,
+      files: 2,
+      error: null,
+    });
+    expect(await harness.keys('current/')).toEqual([
+      'current/acme/demo/v1.0.0/README.md',
+      'current/acme/demo/v1.0.0/src/index.ts',
+    ]);
+    expect(await harness.keys('staging/')).toEqual([]);
+    const record = await harness.catalog.getRepo('acme/demo');
+    expect(record).toMatchObject({
+      version: 'v1.0.0',
+      status: 'updated',
+      files: 2,
+      bytes: result.bytes,
+      error: null,
+    });
+    expect(record?.etag).toBeTruthy();
+    const [run] = await harness.catalog.listSyncRuns({ repoId: 'acme/demo' });
+    expect(run).toMatchObject({ status: 'updated', tag: 'v1.0.0', files: 2, skipped: 1 });
+    expect(harness.events).toEqual([
+      expect.objectContaining({
+        event: 'release-extracted',
+        repo: 'acme/demo',
+        tag: 'v1.0.0',
+        previousTag: null,
+        files: 2,
+      }),
+    ]);
+    expect(harness.events[0]?.message).toMatch(
+      /^Repository acme\/demo with the tag v1\.0\.0 has been extracted to file:\/\//,
+    );
+  });
+
+  it('answers unchanged from the stored ETag without downloading, then archives the old version on a new release', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    const before = harness.github.requests.length;
+    expect(await syncDemo()).toMatchObject({ status: 'unchanged', tag: 'v1.0.0', files: 3 });
+    const checks = harness.github.requests.slice(before);
+    expect(checks.map((request) => request.path)).toEqual(['/api/v3/repos/acme/demo/releases/latest']);
+    expect(checks[0]?.headers['if-none-match']).toBeTruthy();
+
+    await publish('v2.0.0', v2Files, ['v1.0.0']);
+    expect(await syncDemo()).toMatchObject({
+      status: 'updated',
+      tag: 'v2.0.0',
+      previousTag: 'v1.0.0',
+      files: 3,
+    });
+    expect(await harness.keys('current/')).toEqual([
+      'current/acme/demo/v2.0.0/README.md',
+      'current/acme/demo/v2.0.0/src/index.ts',
+      'current/acme/demo/v2.0.0/src/new.ts',
+    ]);
+    expect(await harness.keys('archived/')).toHaveLength(3);
+    expect(harness.events.at(-1)).toMatchObject({ tag: 'v2.0.0', previousTag: 'v1.0.0' });
+  });
+
+  it('reports no-release for a repository without releases, and a clear failure for one that does not exist', async () => {
+    harness.github.setRepo('acme', 'empty', {});
+    await harness.catalog.addRepo({
+      id: 'acme/empty',
+      enabled: true,
+      ignoreFile: null,
+      track: 'releases',
+      asset: null,
+      origin: 'user',
+    });
+    await harness.catalog.addRepo({
+      id: 'acme/gone',
+      enabled: true,
+      ignoreFile: null,
+      track: 'releases',
+      asset: null,
+      origin: 'user',
+    });
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    const results = await syncAll(harness.context(), { concurrency: 2 });
+    expect(results.map((result) => [result.id, result.status])).toEqual([
+      ['acme/demo', 'updated'],
+      ['acme/empty', 'no-release'],
+      ['acme/gone', 'failed'],
+    ]);
+    expect(results[2]?.error).toMatch(/acme\/gone was not found/);
+    expect(await harness.catalog.getRepo('acme/gone')).toMatchObject({ status: 'failed', version: null });
+  });
+
+  it('keeps the previous version when the new tag vanished before download', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    await publish('v2.0.0', v2Files, ['v1.0.0']);
+    harness.github.removeArchive('acme', 'demo', 'v2.0.0');
+    const result = await syncDemo();
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/v2\.0\.0/);
+    expect(await harness.keys('current/')).toEqual(
+      expect.arrayContaining(['current/acme/demo/v1.0.0/README.md']),
+    );
+    expect(await harness.keys('current/')).toHaveLength(3);
+    expect(await harness.catalog.getRepo('acme/demo')).toMatchObject({ version: 'v1.0.0', status: 'failed' });
+  });
+
+  it('keeps the previous version and leaves nothing in staging when the new archive is corrupt', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    const good = await buildSourceTarball('acme-demo-2222', v2Files);
+    harness.github.setRepo('acme', 'demo', {
+      releases: [{ tag: 'v1.0.0' }, { tag: 'v2.0.0' }],
+      archives: { 'v2.0.0': { body: good.subarray(0, Math.floor(good.length / 2)) } },
+    });
+    const result = await syncDemo();
+    expect(result).toMatchObject({ status: 'failed' });
+    expect(result.error).toMatch(/corrupt|truncated/i);
+    expect(await harness.keys('current/')).toHaveLength(3);
+    expect(await harness.keys('staging/')).toEqual([]);
+  });
+
+  it('enforces sync.maxFiles while streaming and keeps current/ intact', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    const result = await syncRepository(
+      await demoRepo(),
+      harness.context({
+        limits: { maxDownloadBytes: 50e6, maxExtractedBytes: 50e6, maxFiles: 2 },
+      }),
+    );
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/sync\.maxFiles/);
+    expect(await harness.keys('')).toEqual([]);
+  });
+
+  it('rejects a malformed ignore file before downloading anything', async () => {
+    const ignoreFile = path.join(harness.folder, 'bad.ignore');
+    await writeFile(ignoreFile, Buffer.from([0x2a, 0x00, 0xff, 0x0a]));
+    await addDemoRepo(ignoreFile);
+    await publish('v1.0.0', v1Files);
+    const result = await syncDemo();
+    expect(result.status).toBe('failed');
+    expect(result.error).toContain(ignoreFile);
+    expect(harness.github.requests.filter((request) => request.path.includes('tarball'))).toEqual([]);
+  });
+
+  it('rolls back to the recorded version when the process fails between promotion and the catalog update', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    await publish('v2.0.0', v2Files, ['v1.0.0']);
+    const failingStore = failOnMove(harness.store, 2);
+    const repo = await demoRepo();
+    const failed = await syncRepository(repo, harness.context({ store: failingStore }));
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(await harness.keys('current/')).toEqual([
+      'current/acme/demo/v1.0.0/README.md',
+      'current/acme/demo/v1.0.0/docs/image.png',
+      'current/acme/demo/v1.0.0/src/index.ts',
+    ]);
+    expect(await harness.keys('archived/')).toEqual([]);
+    expect(await syncDemo()).toMatchObject({ status: 'updated', tag: 'v2.0.0', previousTag: 'v1.0.0' });
+  });
+
+  it('recovers after a run that died mid-way (left running, with staging files and a half-promoted version)', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    await harness.catalog.startSyncRun({
+      id: 'dead-run',
+      repoId: 'acme/demo',
+      startedAt: new Date().toISOString(),
+    });
+    await harness.store.put('staging/acme/demo/dead-run/acme-demo-x/README.md', 'partial');
+    await harness.store.put('current/acme/demo/v2.0.0/README.md', 'partial');
+    await publish('v2.0.0', v2Files, ['v1.0.0']);
+    harness.github.removeArchive('acme', 'demo', 'v2.0.0');
+    expect(await syncDemo()).toMatchObject({ status: 'failed' });
+    expect(await harness.keys('staging/')).toEqual([]);
+    expect((await harness.keys('current/')).every((key) => key.startsWith('current/acme/demo/v1.0.0/'))).toBe(
+      true,
+    );
+    const runs = await harness.catalog.listSyncRuns({ repoId: 'acme/demo' });
+    expect(runs.find((run) => run.id === 'dead-run')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/Interrupted/),
+    });
+  });
+
+  it('refuses to sync a repository another live process holds, naming that process', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await harness.catalog.tryLock('sync:acme/demo', {
+      token: 'other',
+      pid: 4242,
+      host: 'build-box',
+      acquiredAt: '2026-01-01T00:00:00.000Z',
+    });
+    const result = await syncDemo();
+    expect(result).toMatchObject({ status: 'failed' });
+    expect(result.error).toMatch(/process 4242 on build-box/);
+    expect(await harness.keys('')).toEqual([]);
+  });
+
+  it('breaks a lock left by a dead process on this host', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    const context = harness.context();
+    await harness.catalog.tryLock('sync:acme/demo', {
+      token: 'dead',
+      pid: 999999,
+      host: context.lock.host,
+      acquiredAt: '2026-01-01T00:00:00.000Z',
+    });
+    const result = await syncRepository(
+      await demoRepo(),
+      harness.context({
+        lock: { ...context.lock, isProcessAlive: (pid) => pid !== 999999 },
+      }),
+    );
+    expect(result.status).toBe('updated');
+  });
+
+  it('never lets the GitHub token reach errors, the catalog or logs', async () => {
+    await addDemoRepo();
+    await harness.catalog.addRepo({
+      id: 'acme/gone',
+      enabled: true,
+      ignoreFile: null,
+      track: 'releases',
+      asset: null,
+      origin: 'user',
+    });
+    await publish('v1.0.0', v1Files);
+    harness.github.failNext(10, 401);
+    const results = await syncAll(harness.context(), { concurrency: 1 });
+    expect(results.every((result) => result.status === 'failed')).toBe(true);
+    const everything = JSON.stringify({
+      results,
+      repos: await harness.catalog.listRepos(),
+      runs: await harness.catalog.listSyncRuns(),
+    });
+    expect(everything).not.toContain(testToken);
+    expect(harness.logger.text()).not.toContain(testToken);
+    expect(
+      harness.github.requests.some((request) => String(request.headers.authorization).includes(testToken)),
+    ).toBe(true);
+  });
+});
+
+/** A store whose `n`-th `movePrefix` fails, as if the process died at that step. */
+function failOnMove(store: ObjectStore, failingCall: number): ObjectStore {
+  let calls = 0;
+  return Object.assign(Object.create(store) as ObjectStore, {
+    movePrefix: async (from: string, to: string) => {
+      calls += 1;
+      if (calls === failingCall) throw new Error('simulated crash while moving');
+      return store.movePrefix(from, to);
+    },
+  });
+}
