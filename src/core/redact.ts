@@ -6,9 +6,9 @@ export type Redactor = (text: string) => string;
  * are ignored so that redaction cannot mangle ordinary text.
  */
 export function createRedactor(secrets: ReadonlyArray<string | undefined>): Redactor {
-  const values = [...new Set(secrets.filter((secret): secret is string => !!secret && secret.length >= 6))].sort(
-    (left, right) => right.length - left.length,
-  );
+  const values = [
+    ...new Set(secrets.filter((secret): secret is string => !!secret && secret.length >= 6)),
+  ].sort((left, right) => right.length - left.length);
   if (values.length === 0) return (text) => text;
   return (text) => {
     let result = text;
