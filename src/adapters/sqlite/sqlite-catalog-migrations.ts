@@ -1,0 +1,58 @@
+import type { SqliteMigration } from './sqlite-migrations.ts';
+
+/**
+ * The catalog's schema, one migration per change. Never edit a migration that has shipped: add the next
+ * number instead (documents, conversations, users, API keys, ...), and databases already in use pick it up
+ * on their next open.
+ */
+export const catalogMigrations: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'repos, sync runs and locks',
+    sql: `
+      CREATE TABLE repos (
+        id TEXT PRIMARY KEY COLLATE NOCASE,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        ignore_file TEXT,
+        track TEXT NOT NULL CHECK (track IN ('releases', 'tags')),
+        asset TEXT,
+        version TEXT,
+        modified TEXT,
+        last_checked_at TEXT,
+        etag TEXT,
+        status TEXT CHECK (status IN ('updated', 'unchanged', 'no-release', 'failed')),
+        error TEXT,
+        files INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        origin TEXT NOT NULL CHECK (origin IN ('config', 'user'))
+      ) STRICT;
+
+      -- No foreign key to repos: a run's history stays readable after its repository is removed.
+      CREATE TABLE sync_runs (
+        id TEXT PRIMARY KEY,
+        repo_id TEXT NOT NULL COLLATE NOCASE,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL
+          CHECK (status IN ('running', 'updated', 'unchanged', 'no-release', 'failed')),
+        tag TEXT,
+        previous_tag TEXT,
+        files INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        duration_ms REAL,
+        error TEXT
+      ) STRICT;
+      CREATE INDEX sync_runs_by_repo ON sync_runs (repo_id, started_at);
+      CREATE INDEX sync_runs_by_start ON sync_runs (started_at);
+
+      CREATE TABLE locks (
+        resource TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        acquired_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];

@@ -1,0 +1,249 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import type {
+  Catalog,
+  LockAttempt,
+  LockHolder,
+  RepoRecord,
+  RepoSettings,
+  SyncRunRecord,
+} from '../../core/ports/catalog.ts';
+import { catalogMigrations } from './sqlite-catalog-migrations.ts';
+import {
+  lockHolderFromRow,
+  lockHolderToRow,
+  repoFromRow,
+  repoToRow,
+  syncRunFromRow,
+  syncRunResultToRow,
+  syncRunToRow,
+} from './sqlite-catalog-rows.ts';
+import { type CatalogStatements, prepareCatalogStatements } from './sqlite-catalog-statements.ts';
+import { applySqliteMigrations } from './sqlite-migrations.ts';
+import { translateSqliteError } from './translate-sqlite-error.ts';
+
+/** How long a connection waits for another process's write to finish before giving up. */
+const busyTimeoutMs = 5_000;
+
+/** Options of {@link createSqliteCatalog}. */
+export interface SqliteCatalogOptions {
+  /** The database file; its folder is created when missing. */
+  path: string;
+  /** Source of the current time (stamps applied migrations); the system clock by default. */
+  clock?: () => Date;
+}
+
+/** A {@link Catalog} kept in one SQLite file, which several processes may open at once. */
+export interface SqliteCatalog extends Catalog {
+  /** The database file. */
+  readonly path: string;
+}
+
+/**
+ * Opens (creating when missing) the SQLite catalog at `options.path` and brings its schema up to date.
+ * The file uses write-ahead logging, and a connection waits up to 5 s for another process's write instead
+ * of failing. A file that is not a SQLite database is a `ValidationError` naming it.
+ */
+export function createSqliteCatalog(options: SqliteCatalogOptions): SqliteCatalog {
+  const clock = options.clock ?? (() => new Date());
+  const database = openDatabase(options.path);
+  try {
+    database.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode and spares an fsync per commit.
+    database.pragma('synchronous = NORMAL');
+    applySqliteMigrations(database, { scope: 'catalog', migrations: catalogMigrations, clock });
+    return new SqliteCatalogStore(database, options.path);
+  } catch (error) {
+    database.close();
+    throw translateSqliteError(error, options.path);
+  }
+}
+
+function openDatabase(databasePath: string): Database.Database {
+  try {
+    fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  } catch (error) {
+    throw new ValidationError(`Cannot create the folder of the SQLite database ${databasePath}.`, {
+      cause: error,
+      hint: 'Check that no file stands where a folder of that path should be, and that this user may write there.',
+    });
+  }
+  try {
+    return new Database(databasePath, { timeout: busyTimeoutMs });
+  } catch (error) {
+    throw translateSqliteError(error, databasePath);
+  }
+}
+
+class SqliteCatalogStore implements SqliteCatalog {
+  readonly path: string;
+  private readonly database: Database.Database;
+  private readonly statements: CatalogStatements;
+
+  constructor(database: Database.Database, databasePath: string) {
+    this.database = database;
+    this.path = databasePath;
+    this.statements = prepareCatalogStatements(database);
+  }
+
+  async addRepo(settings: RepoSettings): Promise<RepoRecord> {
+    return this.guard(() => {
+      const record = newRepoRecord(settings);
+      if (this.statements.insertRepo.run(repoToRow(record)).changes === 0) {
+        const existing = this.statements.selectRepo.get(settings.id);
+        throw new ConflictError(`Repository ${existing?.id ?? settings.id} is already in the catalog.`, {
+          hint: 'Change its settings instead of adding it again, or remove it first.',
+        });
+      }
+      return record;
+    });
+  }
+
+  async getRepo(id: string): Promise<RepoRecord | undefined> {
+    return this.guard(() => {
+      const row = this.statements.selectRepo.get(id);
+      return row === undefined ? undefined : repoFromRow(row);
+    });
+  }
+
+  async listRepos(): Promise<RepoRecord[]> {
+    return this.guard(() => this.statements.selectRepos.all().map(repoFromRow));
+  }
+
+  async updateRepo(id: string, changes: Partial<Omit<RepoRecord, 'id'>>): Promise<RepoRecord> {
+    // IMMEDIATE takes the write lock before reading, so a concurrent update cannot slip in between.
+    const update = this.database.transaction(() => {
+      const row = this.statements.selectRepo.get(id);
+      if (row === undefined) throw repoNotFound(id);
+      const record = withChanges(repoFromRow(row), changes);
+      this.statements.updateRepo.run(repoToRow(record));
+      return record;
+    });
+    return this.guard(() => update.immediate());
+  }
+
+  async removeRepo(id: string): Promise<void> {
+    this.guard(() => {
+      if (this.statements.deleteRepo.run(id).changes === 0) throw repoNotFound(id);
+    });
+  }
+
+  async startSyncRun(run: Pick<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void> {
+    this.guard(() => {
+      const record: SyncRunRecord = {
+        id: run.id,
+        repoId: run.repoId,
+        startedAt: run.startedAt,
+        finishedAt: null,
+        status: 'running',
+        tag: null,
+        previousTag: null,
+        files: 0,
+        bytes: 0,
+        skipped: 0,
+        durationMs: null,
+        error: null,
+      };
+      if (this.statements.insertSyncRun.run(syncRunToRow(record)).changes === 0) {
+        throw new ConflictError(`Sync run ${run.id} already exists.`, {
+          hint: 'Give every sync run a new id.',
+        });
+      }
+    });
+  }
+
+  async finishSyncRun(id: string, result: Omit<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void> {
+    this.guard(() => {
+      if (this.statements.finishSyncRun.run(syncRunResultToRow(id, result)).changes === 0) {
+        throw new NotFoundError(`Sync run ${id} does not exist.`, {
+          hint: 'Start the run with startSyncRun before finishing it.',
+        });
+      }
+    });
+  }
+
+  async listSyncRuns(options: { repoId?: string; limit?: number } = {}): Promise<SyncRunRecord[]> {
+    const limit = options.limit ?? -1;
+    if (options.limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+      throw new ValidationError(`The sync run limit must be a whole number of 0 or more, got ${limit}.`, {
+        hint: 'Leave the limit out to list every run.',
+      });
+    }
+    return this.guard(() => {
+      const rows =
+        options.repoId === undefined
+          ? this.statements.selectSyncRuns.all(limit)
+          : this.statements.selectSyncRunsOfRepo.all(options.repoId, limit);
+      return rows.map(syncRunFromRow);
+    });
+  }
+
+  async tryLock(resource: string, holder: LockHolder): Promise<LockAttempt> {
+    // IMMEDIATE makes check-then-insert one step for every process sharing the file.
+    const attempt = this.database.transaction((): LockAttempt => {
+      const current = this.statements.selectLock.get(resource);
+      if (current !== undefined) return { acquired: false, holder: lockHolderFromRow(current) };
+      this.statements.insertLock.run(lockHolderToRow(resource, holder));
+      return { acquired: true };
+    });
+    return this.guard(() => attempt.immediate());
+  }
+
+  async releaseLock(resource: string, token: string): Promise<void> {
+    this.guard(() => this.statements.deleteLock.run(resource, token));
+  }
+
+  async breakLock(resource: string, token: string): Promise<boolean> {
+    return this.guard(() => this.statements.deleteLock.run(resource, token).changes === 1);
+  }
+
+  async close(): Promise<void> {
+    if (this.database.open) this.database.close();
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw translateSqliteError(error, this.path);
+    }
+  }
+}
+
+function newRepoRecord(settings: RepoSettings): RepoRecord {
+  return {
+    id: settings.id,
+    enabled: settings.enabled,
+    ignoreFile: settings.ignoreFile,
+    track: settings.track,
+    asset: settings.asset,
+    version: null,
+    modified: null,
+    lastCheckedAt: null,
+    etag: null,
+    status: null,
+    error: null,
+    files: 0,
+    bytes: 0,
+    origin: settings.origin,
+  };
+}
+
+/** Applies only the fields present in `changes`; the id never changes. */
+function withChanges(record: RepoRecord, changes: Partial<Omit<RepoRecord, 'id'>>): RepoRecord {
+  const next: RepoRecord = { ...record };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value !== undefined && field !== 'id' && Object.hasOwn(record, field)) {
+      Object.assign(next, { [field]: value });
+    }
+  }
+  return next;
+}
+
+function repoNotFound(id: string): NotFoundError {
+  return new NotFoundError(`Repository ${id} is not in the catalog.`, {
+    hint: 'List the watched repositories to check the name, or add it first.',
+  });
+}
