@@ -44,7 +44,7 @@ async function runRecorded(
   elapsed: () => number,
 ): Promise<SyncResult> {
   try {
-    const outcome = await checkForRelease(repo, context, options, runId);
+    const { skipped, ...outcome } = await checkForRelease(repo, context, options, runId);
     const result: SyncResult = { id: repo.id, ...outcome, durationMs: elapsed(), error: null };
     await context.catalog.finishSyncRun(runId, {
       finishedAt: context.clock().toISOString(),
@@ -53,7 +53,7 @@ async function runRecorded(
       previousTag: result.previousTag,
       files: result.files,
       bytes: result.bytes,
-      skipped: outcome.skipped,
+      skipped,
       durationMs: result.durationMs,
       error: null,
     });
