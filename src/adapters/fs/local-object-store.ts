@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import { ConflictError, NotFoundError, UnsafeInputError, ValidationError } from '../../core/errors/index.ts';
 import { assertObjectKey, assertObjectPrefix } from '../../core/ports/object-key.ts';
 import type { ByteSource, ObjectInfo, ObjectStore, PutOptions } from '../../core/ports/object-store.ts';
 
@@ -25,9 +25,12 @@ export interface LocalObjectStoreOptions {
  */
 export function createLocalObjectStore(options: LocalObjectStoreOptions): ObjectStore {
   if (!path.isAbsolute(options.root)) {
-    throw new ValidationError(`The object store folder must be an absolute path, got ${JSON.stringify(options.root)}.`, {
-      hint: 'Use QUARRY_STORE=file:///absolute/path.',
-    });
+    throw new ValidationError(
+      `The object store folder must be an absolute path, got ${JSON.stringify(options.root)}.`,
+      {
+        hint: 'Use QUARRY_STORE=file:///absolute/path.',
+      },
+    );
   }
   return new LocalObjectStore(path.resolve(options.root));
 }
@@ -54,7 +57,7 @@ class LocalObjectStore implements ObjectStore {
     await this.ensureFolder(path.dirname(target));
     try {
       const size = await writeBody(temporary, body);
-      await fs.rename(temporary, target);
+      await this.publish(temporary, target, key);
       return { size };
     } catch (error) {
       await fs.rm(temporary, { force: true });
@@ -64,10 +67,18 @@ class LocalObjectStore implements ObjectStore {
 
   async get(key: string): Promise<AsyncIterable<Uint8Array>> {
     const file = this.pathOf(key);
+    const notFound = () => new NotFoundError(`No object at ${key} in ${this.location}.`);
     const handle = await fs.open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-      throw isMissing(error) ? new NotFoundError(`No object at ${key} in ${this.location}.`) : error;
+      throw isMissing(error) || error.code === 'EISDIR' ? notFound() : error;
     });
-    return createReadStream('', { fd: handle.fd, autoClose: true, highWaterMark: 256 * 1024 });
+    // A folder opens fine on Linux; it is a prefix of other objects, not an object.
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      throw notFound();
+    }
+    // The stream must own the FileHandle itself: passing only `handle.fd` lets the garbage collector close
+    // the handle (and its descriptor) while the stream still reads from it.
+    return handle.createReadStream({ highWaterMark: 256 * 1024 });
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -88,18 +99,35 @@ class LocalObjectStore implements ObjectStore {
     const target = this.pathOf(toKey);
     const temporary = `${target}${this.temporaryPrefix}${this.temporaryCounter++}`;
     await this.ensureFolder(path.dirname(target));
-    await fs.copyFile(source, temporary).catch((error: NodeJS.ErrnoException) => {
-      throw isMissing(error) ? new NotFoundError(`Cannot copy ${fromKey}: no such object in ${this.location}.`) : error;
-    });
-    await fs.rename(temporary, target);
+    try {
+      await fs.copyFile(source, temporary).catch((error: NodeJS.ErrnoException) => {
+        if (!isMissing(error) && error.code !== 'EISDIR') throw error;
+        throw new NotFoundError(`Cannot copy ${fromKey}: no such object in ${this.location}.`);
+      });
+      await this.publish(temporary, target, toKey);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {
-    await fs.rm(this.pathOf(key), { force: true });
+    const file = this.pathOf(key);
+    // A folder is a prefix of other objects, not an object: deleting the key must leave it alone.
+    const stats = await fs.lstat(file).catch((error: NodeJS.ErrnoException) => {
+      if (isMissing(error)) return undefined;
+      throw error;
+    });
+    if (stats !== undefined && !stats.isDirectory()) await fs.rm(file, { force: true });
   }
 
   async deletePrefix(prefix: string): Promise<number> {
     assertObjectPrefix(prefix);
+    if (prefix === '') {
+      throw new UnsafeInputError('Refusing to delete every object in the store: the prefix is empty.', {
+        hint: 'Pass the prefix to delete, ending with "/".',
+      });
+    }
     let count = 0;
     for await (const _object of walk(this.root, prefix)) count += 1;
     await fs.rm(path.join(this.root, prefix), { recursive: true, force: true });
@@ -108,11 +136,12 @@ class LocalObjectStore implements ObjectStore {
   }
 
   async movePrefix(fromPrefix: string, toPrefix: string): Promise<void> {
-    assertObjectPrefix(fromPrefix);
-    assertObjectPrefix(toPrefix);
-    const source = path.join(this.root, fromPrefix);
-    const target = path.join(this.root, toPrefix);
-    if (!(await folderExists(source))) return;
+    assertDistinctPrefixes(fromPrefix, toPrefix);
+    // Without the trailing "/", so the temporary name below is a sibling of the target, not inside it.
+    const source = path.join(this.root, fromPrefix.slice(0, -1));
+    const target = path.join(this.root, toPrefix.slice(0, -1));
+    // Folders that deleted objects left behind are no source: renaming them would empty the target.
+    if (!(await holdsObjects(this.root, fromPrefix))) return;
     await this.ensureFolder(path.dirname(target));
     // Put any old target aside first, so the rename below replaces it in one step.
     const displaced = `${target}${this.temporaryPrefix}${this.temporaryCounter++}`;
@@ -131,6 +160,23 @@ class LocalObjectStore implements ObjectStore {
   private pathOf(key: string): string {
     assertObjectKey(key);
     return path.join(this.root, key);
+  }
+
+  /** Renames a finished temporary file to its key's path. */
+  private async publish(temporary: string, target: string, key: string): Promise<void> {
+    try {
+      await fs.rename(temporary, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+      // Deleting objects leaves their folders behind; an empty one must not block a key of the same name.
+      if (!(await removeEmptyFolders(target))) {
+        throw new ConflictError(`Cannot store ${key}: there are objects under ${key}/ in ${this.location}.`, {
+          hint: 'A local store cannot hold an object and a prefix of the same name; delete one of them.',
+        });
+      }
+      this.knownFolders.clear();
+      await fs.rename(temporary, target);
+    }
   }
 
   private async ensureFolder(folder: string): Promise<void> {
@@ -174,11 +220,39 @@ async function* walk(root: string, prefix: string): AsyncGenerator<ObjectInfo> {
   }
 }
 
-async function folderExists(folder: string): Promise<boolean> {
-  const stats = await fs.stat(folder).catch(() => undefined);
-  return stats?.isDirectory() ?? false;
+/** True when at least one object lives under `prefix`. */
+async function holdsObjects(root: string, prefix: string): Promise<boolean> {
+  const objects = walk(root, prefix);
+  const first = await objects.next();
+  await objects.return(undefined);
+  return first.done !== true;
 }
 
+/** Removes `folder` when no file lives in it at any depth; resolves false (and keeps it) otherwise. */
+async function removeEmptyFolders(folder: string): Promise<boolean> {
+  for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !(await removeEmptyFolders(path.join(folder, entry.name)))) return false;
+  }
+  // A write that started meanwhile makes this fail with ENOTEMPTY, which must keep the folder.
+  return fs.rmdir(folder).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Both prefixes non-empty, and neither inside the other, so a move can neither lose nor nest objects. */
+function assertDistinctPrefixes(fromPrefix: string, toPrefix: string): void {
+  assertObjectPrefix(fromPrefix);
+  assertObjectPrefix(toPrefix);
+  if (fromPrefix === '' || toPrefix === '') {
+    throw new UnsafeInputError('Cannot move the whole store: both prefixes of a move must be non-empty.');
+  }
+  if (fromPrefix.startsWith(toPrefix) || toPrefix.startsWith(fromPrefix)) {
+    throw new UnsafeInputError(`Cannot move ${fromPrefix} to ${toPrefix}: one prefix contains the other.`);
+  }
+}
+
+/** ENOTDIR: a path below a file, which cannot be an object either. */
 function isMissing(error: NodeJS.ErrnoException): boolean {
-  return error.code === 'ENOENT';
+  return error.code === 'ENOENT' || error.code === 'ENOTDIR';
 }
