@@ -50,7 +50,7 @@ export async function withServices<T>(
   ]);
   const format = io.environment.QUARRY_LOG_FORMAT === 'json' ? 'json' : 'human';
   const logger = createLogger({ level: config.logLevel, redact, format, write: io.stderr });
-  const services = createServices(config, logger, redact);
+  const services = await createServices(config, logger, redact);
   try {
     await reconcileConfiguredRepos(services.catalog, config, logger);
     return await action(services);

@@ -27,8 +27,8 @@ export interface Services {
   logger: PinoLogger;
   redact: Redactor;
   close(): Promise<void>;
-  /** Everything `syncAll` needs. */
-  syncContext(onProgress?: (progress: SyncProgress) => void): SyncContext;
+  /** Everything `syncAll` needs (loads the GitHub client on first use). */
+  syncContext(onProgress?: (progress: SyncProgress) => void): Promise<SyncContext>;
 }
 
 /** The version reported in user agents. */
@@ -36,20 +36,12 @@ export const quarryVersion = '0.1.0';
 
 /**
  * The composition root: picks adapters from the configuration. The only place (with the other entry
- * points) that decides SQLite vs DynamoDB, folder vs S3, and so on.
+ * points) that decides SQLite vs DynamoDB, folder vs S3, and so on. SDK-heavy adapters (AWS, Octokit)
+ * are imported only when used, so quick commands start quickly.
  */
-export function createServices(config: QuarryConfig, logger: PinoLogger, redact: Redactor): Services {
+export async function createServices(config: QuarryConfig, logger: PinoLogger, redact: Redactor): Promise<Services> {
   const catalog = createSqliteCatalog({ path: path.join(config.home, 'quarry.sqlite') });
-  const store = createStore(config);
-  const notifier = createNotifier(config, logger);
-  const releases = createGitHubReleaseSource({
-    apiUrl: config.github.apiUrl,
-    ...(config.github.token ? { token: config.github.token } : {}),
-    maxRateLimitWaitSeconds: config.github.maxRateLimitWaitSeconds,
-    retries: config.github.retries,
-    userAgent: `quarry/${quarryVersion}`,
-    logger,
-  });
+  const store = await createStore(config);
   return {
     config,
     catalog,
@@ -57,11 +49,10 @@ export function createServices(config: QuarryConfig, logger: PinoLogger, redact:
     logger,
     redact,
     close: () => catalog.close(),
-    syncContext: (onProgress) => ({
+    syncContext: async (onProgress) => ({
+      ...(await syncAdapters(config, logger)),
       catalog,
       store,
-      releases,
-      notifier,
       logger,
       redact,
       clock: () => new Date(),
@@ -85,9 +76,23 @@ export function createServices(config: QuarryConfig, logger: PinoLogger, redact:
   };
 }
 
-function createStore(config: QuarryConfig): ObjectStore {
+async function syncAdapters(config: QuarryConfig, logger: PinoLogger): Promise<Pick<SyncContext, 'releases' | 'notifier'>> {
+  const { createGitHubReleaseSource } = await import('../adapters/github/github-release-source.ts');
+  const releases = createGitHubReleaseSource({
+    apiUrl: config.github.apiUrl,
+    ...(config.github.token ? { token: config.github.token } : {}),
+    maxRateLimitWaitSeconds: config.github.maxRateLimitWaitSeconds,
+    retries: config.github.retries,
+    userAgent: `quarry/${quarryVersion}`,
+    logger,
+  });
+  return { releases, notifier: await createNotifier(config, logger) };
+}
+
+async function createStore(config: QuarryConfig): Promise<ObjectStore> {
   const location = config.store ?? '';
   if (location.startsWith('file://')) return createLocalObjectStore({ root: fileURLToPath(location) });
+  const { createS3ObjectStore, parseS3Url } = await import('../adapters/s3/s3-object-store.ts');
   const { bucket, prefix } = parseS3Url(location);
   return createS3ObjectStore({
     bucket,
@@ -97,11 +102,12 @@ function createStore(config: QuarryConfig): ObjectStore {
   });
 }
 
-function createNotifier(config: QuarryConfig, logger: PinoLogger): Notifier {
+async function createNotifier(config: QuarryConfig, logger: PinoLogger): Promise<Notifier> {
   const notifiers: Notifier[] = [createLogNotifier(logger)];
   for (const url of config.notify.webhooks)
     notifiers.push(createWebhookNotifier({ url, timeoutMs: config.notify.timeoutMs }));
   if (config.notify.snsTopicArn) {
+    const { createSnsNotifier } = await import('../adapters/sns/sns-notifier.ts');
     notifiers.push(
       createSnsNotifier({
         topicArn: config.notify.snsTopicArn,

@@ -33,7 +33,7 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
           do {
             const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
             const results = await syncAll(
-              services.syncContext(reporter ? (progress) => reporter.update(progress) : undefined),
+              await services.syncContext(reporter ? (progress) => reporter.update(progress) : undefined),
               {
                 concurrency: services.config.sync.concurrency,
                 signal: stop.signal,
