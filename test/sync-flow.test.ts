@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../src/core/ports/object-store.ts';
 import { syncAll } from '../src/sync/sync-all.ts';
 import { syncRepository } from '../src/sync/sync-repository.ts';
+import { buildTarGz, buildZip } from './support/archives.ts';
 import { buildSourceTarball } from './support/source-tarball.ts';
 import { createSyncHarness, type SyncHarness, testToken } from './support/sync-harness.ts';
 
@@ -319,6 +320,83 @@ describe('release sync', () => {
     expect(
       harness.github.requests.some((request) => String(request.headers.authorization).includes(testToken)),
     ).toBe(true);
+  });
+  it('downloads a named release asset (zip) instead of the source tarball', async () => {
+    await harness.catalog.addRepo({
+      id: 'acme/demo',
+      enabled: true,
+      ignoreFile: null,
+      track: 'releases',
+      asset: '*.zip',
+      origin: 'user',
+    });
+    const zip = buildZip([
+      { path: 'dist/app.js', body: 'app' },
+      { path: 'dist/lib/util.js', body: 'util' },
+    ]);
+    harness.github.setRepo('acme', 'demo', {
+      releases: [
+        {
+          tag: 'v3.0.0',
+          assets: [
+            { name: 'checksums.txt', body: Buffer.from('x') },
+            { name: 'demo-v3.zip', body: zip },
+          ],
+        },
+      ],
+    });
+    expect(await syncDemo()).toMatchObject({ status: 'updated', tag: 'v3.0.0', files: 2 });
+    expect(await harness.keys('current/')).toEqual([
+      'current/acme/demo/v3.0.0/app.js',
+      'current/acme/demo/v3.0.0/lib/util.js',
+    ]);
+  });
+
+  it('tracks the highest semver tag with --track tags, ignoring pre-releases and non-semver tags', async () => {
+    await harness.catalog.addRepo({
+      id: 'acme/demo',
+      enabled: true,
+      ignoreFile: null,
+      track: 'tags',
+      asset: null,
+      origin: 'user',
+    });
+    const body = await buildSourceTarball('acme-demo-tags', { 'a.txt': 'a' });
+    harness.github.setRepo('acme', 'demo', {
+      tags: ['nightly', 'v1.10.0', 'v1.9.3', 'v2.0.0-rc.1'],
+      archives: { 'v1.10.0': { body } },
+    });
+    expect(await syncDemo()).toMatchObject({ status: 'updated', tag: 'v1.10.0', files: 1 });
+  });
+
+  it('rejects a release with an entry that escapes its folder, writing nothing outside staging and keeping current/', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    const evil = buildTarGz([
+      { path: 'acme-demo-evil/', type: 'directory' },
+      { path: 'acme-demo-evil/ok.txt', body: 'fine' },
+      { path: 'acme-demo-evil/../../../escaped.txt', body: 'pwned' },
+    ]);
+    harness.github.setRepo('acme', 'demo', {
+      releases: [{ tag: 'v1.0.0' }, { tag: 'v2.0.0' }],
+      archives: { 'v2.0.0': { body: evil } },
+    });
+    const result = await syncDemo();
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/escapes the release folder/);
+    expect(await harness.keys('')).toEqual([
+      'current/acme/demo/v1.0.0/README.md',
+      'current/acme/demo/v1.0.0/docs/image.png',
+      'current/acme/demo/v1.0.0/src/index.ts',
+    ]);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(harness.folder)).sort()).toEqual([
+      'objects',
+      'quarry.sqlite',
+      'quarry.sqlite-shm',
+      'quarry.sqlite-wal',
+    ]);
   });
 });
 
