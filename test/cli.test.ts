@@ -155,7 +155,11 @@ describe('quarry command line', () => {
     const v1 = await buildSourceTarball('acme-big-1', { 'old.txt': 'old' });
     github.setRepo('acme', 'big', { releases: [{ tag: 'v1' }], archives: { v1: { body: v1 } } });
     const { cwd, env, run } = await workspace('sync:\n  repos: [acme/big]\n');
-    expect((await run('sync')).code).toBe(0);
+    const first = await run('sync');
+    expect(first.code).toBe(0);
+    // Not a terminal: plain progress lines on stderr, a table on stdout.
+    expect(first.stderr).toMatch(/^acme\/big checking$/m);
+    expect(first.stdout).toMatch(/^acme\/big +updated +v1 +- +1 /m);
     const v2 = await buildSourceTarball('acme-big-2', randomFiles(300, 3000));
     github.setRepo('acme', 'big', {
       releases: [{ tag: 'v1' }, { tag: 'v2' }],
@@ -192,6 +196,26 @@ describe('quarry command line', () => {
     expect(second.code).toBe(1);
     expect(JSON.parse(second.stdout)[0].error).toMatch(new RegExp(`process ${first.pid} on `));
     expect((await first.result).code).toBe(0);
+  });
+  it('keeps syncing with --every until SIGTERM, then stops cleanly', async () => {
+    github.setRepo('acme', 'loop', {
+      releases: [{ tag: 'v1' }],
+      archives: { v1: { body: await buildSourceTarball('acme-loop-1', { 'a.txt': 'a' }) } },
+    });
+    const { cwd, env } = await workspace('sync:\n  repos: [acme/loop]\n');
+    const child = startQuarry(['sync', '--every', '5', '--json'], { cwd, env });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    await waitFor(async () => output.includes(']'));
+    child.kill('SIGTERM');
+    const result = await child.result;
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({ id: 'acme/loop', status: 'updated' }),
+    ]);
+    expect(result.stderr).toMatch(/stopping/);
   });
 });
 
