@@ -39,7 +39,11 @@ export const quarryVersion = '0.1.0';
  * points) that decides SQLite vs DynamoDB, folder vs S3, and so on. SDK-heavy adapters (AWS, Octokit)
  * are imported only when used, so quick commands start quickly.
  */
-export async function createServices(config: QuarryConfig, logger: PinoLogger, redact: Redactor): Promise<Services> {
+export async function createServices(
+  config: QuarryConfig,
+  logger: PinoLogger,
+  redact: Redactor,
+): Promise<Services> {
   const catalog = createSqliteCatalog({ path: path.join(config.home, 'quarry.sqlite') });
   const store = await createStore(config);
   return {
@@ -76,7 +80,10 @@ export async function createServices(config: QuarryConfig, logger: PinoLogger, r
   };
 }
 
-async function syncAdapters(config: QuarryConfig, logger: PinoLogger): Promise<Pick<SyncContext, 'releases' | 'notifier'>> {
+async function syncAdapters(
+  config: QuarryConfig,
+  logger: PinoLogger,
+): Promise<Pick<SyncContext, 'releases' | 'notifier'>> {
   const { createGitHubReleaseSource } = await import('../adapters/github/github-release-source.ts');
   const releases = createGitHubReleaseSource({
     apiUrl: config.github.apiUrl,

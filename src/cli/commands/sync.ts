@@ -77,5 +77,7 @@ function formatResults(results: SyncResult[]): string {
     `${(result.durationMs / 1000).toFixed(1)}s`,
     result.error ?? '',
   ]);
-  return formatTable(['REPOSITORY', 'STATUS', 'TAG', 'PREVIOUS', 'FILES', 'SIZE', 'TIME', 'ERROR'], rows);
+  const count = (status: SyncResult['status']) => results.filter((result) => result.status === status).length;
+  const summary = `${results.length} checked: ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('no-release')} without a release, ${count('failed')} failed.`;
+  return `${formatTable(['REPOSITORY', 'STATUS', 'TAG', 'PREVIOUS', 'FILES', 'SIZE', 'TIME', 'ERROR'], rows)}\n\n${summary}`;
 }
