@@ -7,7 +7,8 @@ const plainTag = /^[A-Za-z0-9][A-Za-z0-9._+@-]*$/;
 
 /** The key segment a tag is stored under: the tag itself, or percent-encoded when it has `/` or similar. */
 export function tagSegment(tag: string): string {
-  if (tag === '' || tag === '.' || tag === '..') throw new ValidationError(`The tag ${JSON.stringify(tag)} cannot be stored.`);
+  if (tag === '' || tag === '.' || tag === '..')
+    throw new ValidationError(`The tag ${JSON.stringify(tag)} cannot be stored.`);
   return plainTag.test(tag) ? tag : encodeURIComponent(tag).replace(/\./g, '%2E');
 }
 
