@@ -17,7 +17,9 @@ function packagesAreCurrent() {
   return statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs - 1000;
 }
 
-if (!packagesAreCurrent()) run('npm', ['ci', '--no-audit', '--no-fund']);
+// `npm install` rather than `npm ci`: npm 11 here writes lock files without the other platforms' optional
+// packages (Biome, Rollup), which `npm ci` then rejects as out of sync.
+if (!packagesAreCurrent()) run('npm', ['install', '--no-audit', '--no-fund']);
 
 // better-sqlite3 is compiled on install; a Node upgrade or an install with scripts disabled leaves it
 // without a working binary.
