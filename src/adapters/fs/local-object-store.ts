@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { ConflictError, NotFoundError, UnsafeInputError, ValidationError } from '../../core/errors/index.ts';
-import { assertObjectKey, assertObjectPrefix } from '../../core/ports/object-key.ts';
+import { assertDistinctPrefixes, assertObjectKey, assertObjectPrefix } from '../../core/ports/object-key.ts';
 import type { ByteSource, ObjectInfo, ObjectStore, PutOptions } from '../../core/ports/object-store.ts';
 
 /**
@@ -251,17 +251,6 @@ async function removeEmptyFolders(folder: string): Promise<boolean> {
 }
 
 /** Both prefixes non-empty, and neither inside the other, so a move can neither lose nor nest objects. */
-function assertDistinctPrefixes(fromPrefix: string, toPrefix: string): void {
-  assertObjectPrefix(fromPrefix);
-  assertObjectPrefix(toPrefix);
-  if (fromPrefix === '' || toPrefix === '') {
-    throw new UnsafeInputError('Cannot move the whole store: both prefixes of a move must be non-empty.');
-  }
-  if (fromPrefix.startsWith(toPrefix) || toPrefix.startsWith(fromPrefix)) {
-    throw new UnsafeInputError(`Cannot move ${fromPrefix} to ${toPrefix}: one prefix contains the other.`);
-  }
-}
-
 /** ENOTDIR: a path below a file, which cannot be an object either. */
 function isMissing(error: NodeJS.ErrnoException): boolean {
   return error.code === 'ENOENT' || error.code === 'ENOTDIR';

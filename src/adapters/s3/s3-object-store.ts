@@ -13,16 +13,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  NotFoundError,
-  QuarryError,
-  RetryableError,
+  type QuarryError,
   UnsafeInputError,
   UpstreamError,
   ValidationError,
 } from '../../core/errors/index.ts';
 import { type Logger, silentLogger } from '../../core/ports/logger.ts';
-import { assertObjectKey, assertObjectPrefix } from '../../core/ports/object-key.ts';
+import { assertDistinctPrefixes, assertObjectKey, assertObjectPrefix } from '../../core/ports/object-key.ts';
 import type { ByteSource, ObjectInfo, ObjectStore, PutOptions } from '../../core/ports/object-store.ts';
+import { errorCode, toQuarryError } from './s3-errors.ts';
 
 const mebibyte = 1024 * 1024;
 /** S3 refuses multipart parts below 5 MiB (except the last one). */
@@ -365,96 +364,6 @@ class S3ObjectStore implements ObjectStore {
   }
 }
 
-/** What a failed request was doing, for the error message. */
-interface FailureContext {
-  action: string;
-  key: string | undefined;
-  bucket: string;
-  location: string;
-}
-
-const credentialCodes = new Set([
-  'AccessDenied',
-  'AllAccessDisabled',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'InvalidToken',
-  'TokenRefreshRequired',
-  'CredentialsProviderError',
-]);
-const transientCodes = new Set([
-  'SlowDown',
-  'Throttling',
-  'ThrottlingException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'InternalError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
-/**
- * Maps an AWS SDK (or network) error to a Quarry error. Messages carry the S3 error code and never the
- * SDK's text or the raw error of a credential failure, which can name the access key.
- */
-function toQuarryError(error: unknown, context: FailureContext): QuarryError {
-  if (QuarryError.is(error)) return error;
-  const code = errorCode(error) ?? 'UnknownError';
-  const status = httpStatus(error);
-  if (code === 'NoSuchBucket') {
-    return new NotFoundError(`Bucket ${context.bucket} does not exist.`, {
-      cause: error,
-      hint: 'Create the bucket, or fix the bucket name in the store location (s3://bucket/prefix/).',
-    });
-  }
-  if (code === 'NoSuchKey' || code === 'NotFound') {
-    const what = context.key === undefined ? 'the object' : context.key;
-    return new NotFoundError(`Cannot ${context.action}: no object at ${what} in ${context.location}.`, {
-      cause: error,
-    });
-  }
-  if (credentialCodes.has(code) || status === 401 || status === 403) {
-    return new UpstreamError(`S3 refused to ${context.action} in ${context.location} (${code}).`, {
-      hint: 'Check the AWS credentials (profile, environment or role) and their rights on the bucket.',
-    });
-  }
-  if (transientCodes.has(code) || status === 429 || (status !== undefined && status >= 500)) {
-    return new RetryableError(
-      `S3 did not answer a request to ${context.action} in ${context.location} (${code}).`,
-      {
-        cause: error,
-        hint: 'This is usually temporary; try again. If it persists, check the S3 endpoint and network.',
-      },
-    );
-  }
-  return new UpstreamError(`S3 failed to ${context.action} in ${context.location} (${code}).`, {
-    cause: error,
-  });
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const fields = error as { Code?: unknown; code?: unknown; name?: unknown };
-  for (const value of [fields.Code, fields.code, fields.name]) {
-    if (typeof value === 'string' && value !== '' && value !== 'Error') return value;
-  }
-  return undefined;
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
-  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
-
 /** Counts bytes as they pass and remembers an error thrown by the source, to tell it from upload errors. */
 async function* countBytes(
   source: AsyncIterable<Uint8Array>,
@@ -538,17 +447,6 @@ function assertStorePrefix(prefix: string): void {
 }
 
 /** Both prefixes non-empty, and neither inside the other, so a move can neither lose nor nest objects. */
-function assertDistinctPrefixes(fromPrefix: string, toPrefix: string): void {
-  assertObjectPrefix(fromPrefix);
-  assertObjectPrefix(toPrefix);
-  if (fromPrefix === '' || toPrefix === '') {
-    throw new UnsafeInputError('Cannot move the whole store: both prefixes of a move must be non-empty.');
-  }
-  if (fromPrefix.startsWith(toPrefix) || toPrefix.startsWith(fromPrefix)) {
-    throw new UnsafeInputError(`Cannot move ${fromPrefix} to ${toPrefix}: one prefix contains the other.`);
-  }
-}
-
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {

@@ -73,7 +73,10 @@ export type LockAttempt = { acquired: true } | { acquired: false; holder: LockHo
  * - Repo ids are compared case-insensitively; `addRepo` of an existing id is a `ConflictError`;
  *   `updateRepo`/`removeRepo` of an unknown id is a `NotFoundError`.
  * - `updateRepo` changes only the fields given and returns the whole new record.
- * - `listRepos` returns repos sorted by id.
+ * - `listRepos` returns repos sorted by id, ignoring case; `listSyncRuns({ repoId })` matches ids
+ *   ignoring case too.
+ * - `startSyncRun` with an existing id is a `ConflictError`; `finishSyncRun` of an unknown id a
+ *   `NotFoundError`.
  * - `tryLock` is atomic across processes sharing the catalog: exactly one caller acquires a free
  *   resource. `releaseLock` with a token that does not hold the lock does nothing. `breakLock` removes
  *   the lock only if it is still held with the given token (so two breakers cannot both win).

@@ -31,3 +31,18 @@ export function assertObjectPrefix(prefix: string): void {
 function preview(key: string): string {
   return JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
 }
+
+/**
+ * Checks the two prefixes of a move: both valid, non-empty (a move of the whole store is refused), and
+ * neither inside the other (moving `a/` to `a/b/` would move objects into their own source).
+ */
+export function assertDistinctPrefixes(fromPrefix: string, toPrefix: string): void {
+  assertObjectPrefix(fromPrefix);
+  assertObjectPrefix(toPrefix);
+  if (fromPrefix === '' || toPrefix === '') {
+    throw new UnsafeInputError('Cannot move the whole store: both prefixes of a move must be non-empty.');
+  }
+  if (fromPrefix.startsWith(toPrefix) || toPrefix.startsWith(fromPrefix)) {
+    throw new UnsafeInputError(`Cannot move ${fromPrefix} to ${toPrefix}: one prefix contains the other.`);
+  }
+}

@@ -36,7 +36,10 @@ export interface PutOptions {
  *   was under `to`) and removes them from `from`. Adapters that can do it atomically (a folder rename)
  *   must; others copy then delete, so `to` is complete before `from` disappears.
  * - Prefixes passed to `list`, `deletePrefix` and `movePrefix` end with `/` (or are empty for the root
- *   in `list`).
+ *   in `list`). `deletePrefix('')` and a `movePrefix` with an empty prefix, or with one prefix inside the
+ *   other, are `UnsafeInputError`s (see `assertDistinctPrefixes`).
+ * - A key is either an object or a prefix of other objects, never both: a local folder cannot hold a
+ *   file `a/b` and a file `a/b/c`, so callers must not rely on S3 allowing it.
  */
 export interface ObjectStore {
   /** Where this store lives, as a URL: `file:///abs/path/` or `s3://bucket/prefix/`. Contains no secret. */
