@@ -49,8 +49,21 @@ export async function withServices<T>(
     io.environment.AWS_SESSION_TOKEN,
   ]);
   const format = io.environment.QUARRY_LOG_FORMAT === 'json' ? 'json' : 'human';
-  const logger = createLogger({ level: config.logLevel, redact, format, write: io.stderr });
-  const services = await createServices(config, logger, redact);
+  // Progress bars redraw the bottom of the terminal; log lines written meanwhile would be drawn over,
+  // so a command showing bars can hold them back (see `Services.holdLogs`).
+  let heldLines: string[] | undefined;
+  const write = (line: string) => (heldLines ? heldLines.push(line) : io.stderr(line));
+  const logger = createLogger({ level: config.logLevel, redact, format, write });
+  const services = await createServices(config, logger, redact, {
+    holdLogs() {
+      heldLines ??= [];
+      return () => {
+        const lines = heldLines ?? [];
+        heldLines = undefined;
+        for (const line of lines) io.stderr(line);
+      };
+    },
+  });
   try {
     await reconcileConfiguredRepos(services.catalog, config, logger);
     return await action(services);

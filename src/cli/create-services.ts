@@ -24,6 +24,8 @@ export interface Services {
   logger: PinoLogger;
   redact: Redactor;
   close(): Promise<void>;
+  /** Holds log lines back (while progress bars are drawn); the returned function prints them. */
+  holdLogs(): () => void;
   /** Everything `syncAll` needs (loads the GitHub client on first use). */
   syncContext(onProgress?: (progress: SyncProgress) => void): Promise<SyncContext>;
 }
@@ -40,6 +42,7 @@ export async function createServices(
   config: QuarryConfig,
   logger: PinoLogger,
   redact: Redactor,
+  output: Pick<Services, 'holdLogs'> = { holdLogs: () => () => {} },
 ): Promise<Services> {
   const catalog = createSqliteCatalog({ path: path.join(config.home, 'quarry.sqlite') });
   const store = await createStore(config);
@@ -50,6 +53,7 @@ export async function createServices(
     logger,
     redact,
     close: () => catalog.close(),
+    holdLogs: output.holdLogs,
     syncContext: async (onProgress) => ({
       ...(await syncAdapters(config, logger)),
       catalog,

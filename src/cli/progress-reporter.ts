@@ -20,6 +20,9 @@ export function createProgressReporter(
 }
 
 function describe(progress: SyncProgress): string {
+  if (progress.phase === 'done' || progress.phase === 'promoting') {
+    return `${progress.files} files, ${formatByteSize(progress.bytes)} extracted`;
+  }
   const size = progress.totalBytes ? ` of ${formatByteSize(progress.totalBytes)}` : '';
   return `${progress.files} files, ${formatByteSize(progress.bytes)} extracted, ${formatByteSize(progress.downloadedBytes)}${size} downloaded`;
 }
@@ -45,7 +48,7 @@ function barReporter(): ProgressReporter {
     {
       format: '{repo} {phase} [{bar}] {detail}',
       hideCursor: true,
-      clearOnComplete: true,
+      clearOnComplete: false,
       stopOnComplete: false,
       stream: process.stderr,
     },

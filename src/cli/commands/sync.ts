@@ -32,6 +32,7 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
         try {
           do {
             const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
+            const releaseLogs = io.interactive && reporter ? services.holdLogs() : () => {};
             const results = await syncAll(
               await services.syncContext(reporter ? (progress) => reporter.update(progress) : undefined),
               {
@@ -42,6 +43,7 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
               },
             );
             reporter?.stop();
+            releaseLogs();
             io.stdout(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatResults(results)}\n`);
             setExitCode(
               results.some((result) => result.status === 'failed') ? exitCodes.someWorkFailed : exitCodes.ok,
