@@ -71,6 +71,19 @@ describe('quarry command line', () => {
     expect(result.stderr).toMatch(/sync\.maxFiles \(from quarry\.config\.yaml\)/);
   });
 
+  it('refuses a malformed ignore file at add time, naming the file and line, and adds nothing', async () => {
+    const { cwd, run } = await workspace('sync:\n  repos: []\n');
+    await writeFile(path.join(cwd, 'bad.ignore'), 'dist/\n[z-a]\n');
+    const result = await run('repos', 'add', 'acme/tools', '--ignore-file', 'bad.ignore');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.ignore/);
+    expect(result.stderr).toMatch(/line 2/);
+    expect(JSON.parse((await run('repos', 'list', '--json')).stdout)).toEqual([]);
+    const missing = await run('repos', 'add', 'acme/tools', '--ignore-file', 'nope.ignore');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.ignore .*cannot be read \(ENOENT\)/);
+  });
+
   it('adds, lists, disables and removes repositories, and keeps config repositories managed by the config', async () => {
     const { run } = await workspace('');
     expect((await run('repos', 'add', 'acme/tools', '--track', 'tags')).code).toBe(0);
