@@ -269,7 +269,7 @@ describe('release sync', () => {
       token: 'other',
       pid: 4242,
       host: 'build-box',
-      acquiredAt: '2026-01-01T00:00:00.000Z',
+      acquiredAt: new Date().toISOString(),
     });
     const result = await syncDemo();
     expect(result).toMatchObject({ status: 'failed' });
@@ -397,6 +397,81 @@ describe('release sync', () => {
       'quarry.sqlite-shm',
       'quarry.sqlite-wal',
     ]);
+  });
+  it('keeps the new version when a failure comes after the catalog recorded it', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    await publish('v2.0.0', v2Files, ['v1.0.0']);
+    let failed = false;
+    const flaky: ObjectStore = Object.assign(Object.create(harness.store) as ObjectStore, {
+      deletePrefix: async (prefix: string) => {
+        if (!failed && prefix.startsWith('staging/')) {
+          failed = true;
+          throw new Error('simulated failure while tidying staging');
+        }
+        return harness.store.deletePrefix(prefix);
+      },
+    });
+    expect(await syncRepository(await demoRepo(), harness.context({ store: flaky }))).toMatchObject({
+      status: 'failed',
+    });
+    expect(await demoRepo()).toMatchObject({ version: 'v2.0.0' });
+    expect(await syncDemo()).toMatchObject({ status: 'unchanged', tag: 'v2.0.0' });
+    expect((await harness.keys('current/')).every((key) => key.startsWith('current/acme/demo/v2.0.0/'))).toBe(
+      true,
+    );
+    expect(await harness.keys('current/')).toHaveLength(3);
+  });
+
+  it('re-reads the record under the lock, so a stale copy cannot roll back a newer sync', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    const staleRecord = await demoRepo();
+    await publish('v2.0.0', v2Files, ['v1.0.0']);
+    await syncDemo();
+    harness.github.setRepo('acme', 'demo', { releases: [{ tag: 'v3.0.0' }], archives: {} });
+    expect(await syncRepository(staleRecord, harness.context())).toMatchObject({
+      status: 'failed',
+      previousTag: 'v2.0.0',
+    });
+    expect(await harness.keys('current/')).toHaveLength(3);
+    expect((await harness.keys('current/')).every((key) => key.startsWith('current/acme/demo/v2.0.0/'))).toBe(
+      true,
+    );
+  });
+
+  it('downloads again when the recorded version has vanished from the store', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    await syncDemo();
+    await harness.store.deletePrefix('current/');
+    harness.github.failNext(3, 502);
+    expect(await syncDemo()).toMatchObject({ status: 'failed' });
+    expect(await demoRepo()).toMatchObject({ version: null, etag: null });
+    expect(await syncDemo()).toMatchObject({ status: 'updated', tag: 'v1.0.0', files: 3 });
+  });
+
+  it('takes over a lock left by an earlier process with the same pid, or one older than the lock timeout', async () => {
+    await addDemoRepo();
+    await publish('v1.0.0', v1Files);
+    const context = harness.context();
+    const earlier = {
+      token: 'earlier-instance:1',
+      pid: process.pid,
+      host: context.lock.host,
+      acquiredAt: new Date().toISOString(),
+    };
+    await harness.catalog.tryLock('sync:acme/demo', earlier);
+    expect(await syncDemo()).toMatchObject({ status: 'updated' });
+    await harness.catalog.tryLock('sync:acme/demo', {
+      token: 'remote',
+      pid: 7,
+      host: 'elsewhere',
+      acquiredAt: '2020-01-01T00:00:00.000Z',
+    });
+    expect(await syncDemo()).toMatchObject({ status: 'unchanged' });
   });
 });
 

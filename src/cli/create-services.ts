@@ -30,6 +30,9 @@ export interface Services {
   syncContext(onProgress?: (progress: SyncProgress) => void): Promise<SyncContext>;
 }
 
+/** Identifies this process in locks, apart from earlier processes that had the same pid. */
+const processInstance = randomUUID();
+
 /** The version reported in user agents. */
 export const quarryVersion = '0.1.0';
 
@@ -72,6 +75,8 @@ export async function createServices(
       lock: {
         pid: process.pid,
         host: hostname(),
+        instance: processInstance,
+        staleAfterMs: config.sync.lockTimeoutMinutes * 60_000,
         isProcessAlive,
         newToken: () => randomUUID(),
         clock: () => new Date(),

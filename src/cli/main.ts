@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { environmentSettings } from '../adapters/config/environment-settings.ts';
 import { QuarryError } from '../core/errors/index.ts';
+import { createRedactor } from '../core/redact.ts';
 import type { CliIo } from './cli-context.ts';
 import { registerReposCommands } from './commands/repos.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -63,11 +64,19 @@ function inheritOutput(command: Command, parent: Command): void {
 }
 
 function reportError(error: unknown, io: CliIo, verbose: boolean): void {
+  const { environment } = io;
+  const redact = createRedactor([
+    environment.GITHUB_TOKEN,
+    environment.QUARRY_GITHUB_TOKEN,
+    environment.AWS_SECRET_ACCESS_KEY,
+    environment.AWS_SESSION_TOKEN,
+  ]);
+  const write = (text: string) => io.stderr(redact(text));
   if (QuarryError.is(error)) {
-    io.stderr(`error: ${error.message}\n`);
-    if (error.hint) io.stderr(`hint: ${error.hint}\n`);
+    write(`error: ${error.message}\n`);
+    if (error.hint) write(`hint: ${error.hint}\n`);
   } else {
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   }
-  if (verbose && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  if (verbose && error instanceof Error && error.stack) write(`${error.stack}\n`);
 }

@@ -31,11 +31,15 @@ export function waitForStop(logger: Logger): StopSignal {
     sleep: (ms) =>
       new Promise((resolve) => {
         if (controller.signal.aborted) return resolve(false);
-        const timer = setTimeout(() => resolve(true), ms);
-        controller.signal.addEventListener('abort', () => {
+        const onAbort = () => {
           clearTimeout(timer);
           resolve(false);
-        });
+        };
+        const timer = setTimeout(() => {
+          controller.signal.removeEventListener('abort', onAbort);
+          resolve(true);
+        }, ms);
+        controller.signal.addEventListener('abort', onAbort, { once: true });
       }),
     dispose() {
       process.off('SIGINT', onSignal);

@@ -69,6 +69,8 @@ export const configSchema = z.object({
       maxFiles: count(1).default(200_000),
       intervalMinutes: count(1).default(60),
       concurrency: count(1).pipe(z.number().max(16)).default(2),
+      /** A repository lock older than this is taken over (its holder is presumed dead). */
+      lockTimeoutMinutes: count(1).default(360),
     })
     .prefault({}),
   notify: z

@@ -39,6 +39,8 @@ export async function extractRelease(
   const download = await context.releases.download(name, release.tag, release.archive, release.signal);
   const { maxDownloadBytes } = context.limits;
   if (download.size !== null && download.size > maxDownloadBytes) {
+    // Close the response so its connection is not held until garbage collection.
+    await download.body[Symbol.asyncIterator]().return?.();
     throw new LimitExceededError(
       'sync.maxDownloadBytes',
       `The release ${release.tag} of ${repo.id} is ${formatByteSize(download.size)}, over sync.maxDownloadBytes (${formatByteSize(maxDownloadBytes)}).`,

@@ -9,7 +9,8 @@ const plainTag = /^[A-Za-z0-9][A-Za-z0-9._+@-]*$/;
 export function tagSegment(tag: string): string {
   if (tag === '' || tag === '.' || tag === '..')
     throw new ValidationError(`The tag ${JSON.stringify(tag)} cannot be stored.`);
-  return plainTag.test(tag) ? tag : encodeURIComponent(tag).replace(/\./g, '%2E');
+  // `~` is encoded too: the local store reserves it for temporary names.
+  return plainTag.test(tag) ? tag : encodeURIComponent(tag).replace(/\./g, '%2E').replace(/~/g, '%7E');
 }
 
 /** The inverse of {@link tagSegment}. */

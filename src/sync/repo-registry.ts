@@ -1,5 +1,5 @@
 import { type ConfiguredRepo, configuredRepos, type QuarryConfig } from '../core/config.ts';
-import { NotFoundError, ValidationError } from '../core/errors/index.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors/index.ts';
 import type { Catalog, RepoRecord, TrackMode } from '../core/ports/catalog.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { normalizeRepoId } from '../core/repo-id.ts';
@@ -37,18 +37,23 @@ export async function reconcileConfiguredRepos(
     }
   }
   for (const entry of wanted.values()) {
-    await catalog.addRepo({
-      ...settingsFromConfig(entry, undefined),
-      id: normalizeRepoId(entry.id),
-      enabled: entry.enabled ?? true,
-    });
+    const id = normalizeRepoId(entry.id);
+    try {
+      await catalog.addRepo({ ...settingsFromConfig(entry, undefined), id });
+    } catch (error) {
+      // Another command starting at the same moment added it first; apply the config to its record.
+      if (!(error instanceof ConflictError)) throw error;
+      await catalog.updateRepo(id, settingsFromConfig(entry, await catalog.getRepo(id)));
+    }
   }
 }
 
 function settingsFromConfig(entry: ConfiguredRepo, current: RepoRecord | undefined) {
   return {
     origin: 'config' as const,
-    enabled: entry.enabled ?? current?.enabled ?? true,
+    // A repository the config takes over (again) starts enabled; one it already manages keeps a
+    // `quarry repos disable` unless the config says otherwise.
+    enabled: entry.enabled ?? (current?.origin === 'config' ? current.enabled : true),
     ignoreFile: entry.ignoreFile ?? null,
     track: entry.track ?? 'releases',
     asset: entry.asset ?? null,

@@ -5,6 +5,10 @@ import type { Catalog, LockHolder } from '../core/ports/catalog.ts';
 export interface LockIdentity {
   pid: number;
   host: string;
+  /** Random per process start: tells this process from an earlier one that had the same pid (containers). */
+  instance: string;
+  /** A lock older than this is taken over whoever holds it (a holder on another host cannot be checked). */
+  staleAfterMs: number;
   /** True when a process with this id runs on this host (signal 0). */
   isProcessAlive(pid: number): boolean;
   newToken(): string;
@@ -17,8 +21,21 @@ export interface HeldLock {
 }
 
 /**
+ * A holder is gone when it ran on this host and its process is dead, or when it had this process's pid
+ * but was an earlier process (a restarted container is pid 1 again); any lock older than
+ * `staleAfterMs` is abandoned too, since a holder on another host cannot be checked.
+ */
+function isStale(holder: LockHolder, identity: LockIdentity): boolean {
+  const age = identity.clock().getTime() - Date.parse(holder.acquiredAt);
+  if (!(age < identity.staleAfterMs)) return true;
+  if (holder.host !== identity.host) return false;
+  if (holder.pid === identity.pid) return !holder.token.startsWith(`${identity.instance}:`);
+  return !identity.isProcessAlive(holder.pid);
+}
+
+/**
  * Takes the catalog lock that lets one process at a time sync a repository. A lock left by a process
- * that died on this host (kill -9, power loss) is broken; a live holder is reported as a
+ * that is gone (see `isStale`) is broken; a live holder is reported as a
  * `ConflictError` naming its process, host and start time.
  */
 export async function lockRepository(
@@ -29,7 +46,7 @@ export async function lockRepository(
   const resource = `sync:${repoId.toLowerCase()}`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const holder: LockHolder = {
-      token: identity.newToken(),
+      token: `${identity.instance}:${identity.newToken()}`,
       pid: identity.pid,
       host: identity.host,
       acquiredAt: identity.clock().toISOString(),
@@ -37,8 +54,7 @@ export async function lockRepository(
     const result = await catalog.tryLock(resource, holder);
     if (result.acquired) return { release: () => catalog.releaseLock(resource, holder.token) };
     const other = result.holder;
-    const deadHere = other.host === identity.host && !identity.isProcessAlive(other.pid);
-    if (!deadHere) {
+    if (!isStale(other, identity)) {
       throw new ConflictError(
         `Repository ${repoId} is being synced by process ${other.pid} on ${other.host} (since ${other.acquiredAt}).`,
         { hint: 'Wait for that sync to finish, or stop that process and run again.' },

@@ -31,6 +31,8 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
+const harnessInstance = randomUUID();
+
 /** The GitHub token tests pass, to prove it never leaks. */
 export const testToken = 'ghp_HARNESSSECRET0123456789';
 
@@ -65,6 +67,8 @@ export async function createSyncHarness(): Promise<SyncHarness> {
     lock: {
       pid: process.pid,
       host: hostname(),
+      instance: harnessInstance,
+      staleAfterMs: 3_600_000,
       isProcessAlive: () => true,
       newToken: randomUUID,
       clock: () => new Date(),

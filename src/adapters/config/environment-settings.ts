@@ -17,6 +17,7 @@ export const environmentSettings: ReadonlyArray<{ variable: string; path: string
   { variable: 'QUARRY_SYNC_MAX_FILES', path: 'sync.maxFiles' },
   { variable: 'QUARRY_SYNC_INTERVAL_MINUTES', path: 'sync.intervalMinutes' },
   { variable: 'QUARRY_SYNC_CONCURRENCY', path: 'sync.concurrency' },
+  { variable: 'QUARRY_SYNC_LOCK_TIMEOUT_MINUTES', path: 'sync.lockTimeoutMinutes' },
   { variable: 'QUARRY_NOTIFY_WEBHOOKS', path: 'notify.webhooks' },
   { variable: 'QUARRY_NOTIFY_SNS_TOPIC_ARN', path: 'notify.snsTopicArn' },
   { variable: 'AWS_REGION', path: 'aws.region' },

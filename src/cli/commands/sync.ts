@@ -4,6 +4,7 @@ import { ValidationError } from '../../core/errors/index.ts';
 import { syncAll } from '../../sync/sync-all.ts';
 import type { SyncResult } from '../../sync/sync-types.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
+import type { Services } from '../create-services.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { formatTable } from '../format-table.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
@@ -31,29 +32,48 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
         const stop = waitForStop(services.logger);
         try {
           do {
-            const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
-            const releaseLogs = io.interactive && reporter ? services.holdLogs() : () => {};
-            const results = await syncAll(
-              await services.syncContext(reporter ? (progress) => reporter.update(progress) : undefined),
-              {
-                concurrency: services.config.sync.concurrency,
-                signal: stop.signal,
-                ...(options.repo ? { repoId: options.repo } : {}),
-                ...(options.force ? { force: true } : {}),
-              },
-            );
-            reporter?.stop();
-            releaseLogs();
-            io.stdout(options.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatResults(results)}\n`);
-            setExitCode(
-              results.some((result) => result.status === 'failed') ? exitCodes.someWorkFailed : exitCodes.ok,
-            );
+            const results = await syncOnce(services, options, stop.signal, io);
+            if (options.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+            else
+              io.stdout(
+                `${stop.signal.aborted && results.length === 0 ? 'Stopped before any repository was synced.' : formatResults(results)}\n`,
+              );
+            const failed =
+              results.some((result) => result.status === 'failed') ||
+              (stop.signal.aborted && results.length === 0);
+            setExitCode(failed ? exitCodes.someWorkFailed : exitCodes.ok);
           } while (everyMinutes !== undefined && (await stop.sleep(everyMinutes * 60_000)));
         } finally {
           stop.dispose();
         }
       });
     });
+}
+
+/** One pass over the repositories, with progress shown (and log lines held back under bars). */
+async function syncOnce(
+  services: Services,
+  options: SyncCommandOptions,
+  signal: AbortSignal,
+  io: CliIo,
+): Promise<SyncResult[]> {
+  const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
+  const releaseLogs = io.interactive && reporter ? services.holdLogs() : () => {};
+  try {
+    const context = await services.syncContext(
+      reporter ? (progress) => reporter.update(progress) : undefined,
+    );
+    return await syncAll(context, {
+      concurrency: services.config.sync.concurrency,
+      signal,
+      ...(options.repo ? { repoId: options.repo } : {}),
+      ...(options.force ? { force: true } : {}),
+    });
+  } finally {
+    // Always: a bar left running keeps the process alive, and held log lines would be lost.
+    reporter?.stop();
+    releaseLogs();
+  }
 }
 
 function parseInterval(text: string | undefined): number | undefined {
