@@ -7,7 +7,8 @@ import { extractZipEntries } from './zip-entries.ts';
 
 export type { ArchiveFormat, ExtractOptions, ExtractProgress, ExtractResult } from './archive-types.ts';
 
-const defaultConcurrency = 8;
+// Parallel writes: 4 and 64 measured the same on this machine's disk and RAM disk; fewer hold less memory.
+const defaultConcurrency = 4;
 
 /**
  * Streams a release archive (tar.gz, tar or zip) into `store` under `stagingPrefix`, entry by entry,
@@ -73,7 +74,7 @@ function assertOptions(options: ExtractOptions): void {
     throw new ValidationError(
       `The extraction concurrency must be a whole number of at least 1, got ${concurrency}.`,
       {
-        hint: 'Leave concurrency unset to use the default of 8.',
+        hint: `Leave concurrency unset to use the default of ${defaultConcurrency}.`,
       },
     );
   }

@@ -6,8 +6,11 @@ import { linkTargetEscapes, normaliseEntryPath, tamperingHint } from './entry-pa
 import { PutPool } from './put-pool.ts';
 import { RootFolderTracker } from './root-folder-tracker.ts';
 
-/** Bodies up to this size are gathered into one buffer and stored with one write; larger ones stream. */
-export const smallBodyBytes = 1024 * 1024;
+/**
+ * Bodies up to this size are gathered into one buffer and stored with one write; larger ones stream. It
+ * matches the local store's synchronous-write limit; a larger one held more memory for no speed.
+ */
+export const smallBodyBytes = 256 * 1024;
 
 const progressIntervalMs = 100;
 
