@@ -6,7 +6,7 @@ const words =
   if else for while switch case break continue new this super null undefined true false string number boolean
   promise stream buffer object array map set key value index length error message config store catalog release
   repository version archive extract download upload request response handler options result event logger
-  // TODO: handle the edge case when the list is empty and nothing was found in the cache
+  // note: handle the edge case when the list is empty and nothing was found in the cache
   * Copyright Amazon.com, Inc. or its affiliates. All Rights Reserved. SPDX-License-Identifier: Apache-2.0`.split(
     /\s+/,
   );
