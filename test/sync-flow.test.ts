@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RepoSettings } from '../src/core/ports/catalog.ts';
 import type { ObjectStore } from '../src/core/ports/object-store.ts';
 import { syncAll } from '../src/sync/sync-all.ts';
 import { syncRepository } from '../src/sync/sync-repository.ts';
@@ -28,15 +29,21 @@ const v2Files = {
   'src/new.ts': 'new\n',
 };
 
-async function addDemoRepo(ignoreFile: string | null = null) {
+/** Adds a user repository with default settings, overridden by `settings`. */
+async function addRepo(id: string, settings: Partial<Omit<RepoSettings, 'id'>> = {}) {
   return harness.catalog.addRepo({
-    id: 'acme/demo',
+    id,
     enabled: true,
-    ignoreFile,
+    ignoreFile: null,
     track: 'releases',
     asset: null,
     origin: 'user',
+    ...settings,
   });
+}
+
+async function addDemoRepo(ignoreFile: string | null = null) {
+  return addRepo('acme/demo', { ignoreFile });
 }
 
 async function publish(tag: string, files: Record<string, string>, previous: string[] = []) {
@@ -134,22 +141,8 @@ describe('release sync', () => {
 
   it('reports no-release for a repository without releases, and a clear failure for one that does not exist', async () => {
     harness.github.setRepo('acme', 'empty', {});
-    await harness.catalog.addRepo({
-      id: 'acme/empty',
-      enabled: true,
-      ignoreFile: null,
-      track: 'releases',
-      asset: null,
-      origin: 'user',
-    });
-    await harness.catalog.addRepo({
-      id: 'acme/gone',
-      enabled: true,
-      ignoreFile: null,
-      track: 'releases',
-      asset: null,
-      origin: 'user',
-    });
+    await addRepo('acme/empty');
+    await addRepo('acme/gone');
     await addDemoRepo();
     await publish('v1.0.0', v1Files);
     const results = await syncAll(harness.context(), { concurrency: 2 });
@@ -298,14 +291,7 @@ describe('release sync', () => {
 
   it('never lets the GitHub token reach errors, the catalog or logs', async () => {
     await addDemoRepo();
-    await harness.catalog.addRepo({
-      id: 'acme/gone',
-      enabled: true,
-      ignoreFile: null,
-      track: 'releases',
-      asset: null,
-      origin: 'user',
-    });
+    await addRepo('acme/gone');
     await publish('v1.0.0', v1Files);
     harness.github.failNext(10, 401);
     const results = await syncAll(harness.context(), { concurrency: 1 });
@@ -322,14 +308,7 @@ describe('release sync', () => {
     ).toBe(true);
   });
   it('downloads a named release asset (zip) instead of the source tarball', async () => {
-    await harness.catalog.addRepo({
-      id: 'acme/demo',
-      enabled: true,
-      ignoreFile: null,
-      track: 'releases',
-      asset: '*.zip',
-      origin: 'user',
-    });
+    await addRepo('acme/demo', { asset: '*.zip' });
     const zip = buildZip([
       { path: 'dist/app.js', body: 'app' },
       { path: 'dist/lib/util.js', body: 'util' },
@@ -353,14 +332,7 @@ describe('release sync', () => {
   });
 
   it('tracks the highest semver tag with --track tags, ignoring pre-releases and non-semver tags', async () => {
-    await harness.catalog.addRepo({
-      id: 'acme/demo',
-      enabled: true,
-      ignoreFile: null,
-      track: 'tags',
-      asset: null,
-      origin: 'user',
-    });
+    await addRepo('acme/demo', { track: 'tags' });
     const body = await buildSourceTarball('acme-demo-tags', { 'a.txt': 'a' });
     harness.github.setRepo('acme', 'demo', {
       tags: ['nightly', 'v1.10.0', 'v1.9.3', 'v2.0.0-rc.1'],

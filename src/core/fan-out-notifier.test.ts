@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { createCapturingLogger } from '../../test/support/capturing-logger.ts';
+import { sampleReleaseEvent } from '../../test/support/sample-event.ts';
 import { RetryableError, UpstreamError } from './errors/index.ts';
 import { createFanOutNotifier } from './fan-out-notifier.ts';
-import type { LogFields, Logger } from './ports/logger.ts';
 import { silentLogger } from './ports/logger.ts';
 import { describeNotifierContract } from './ports/notifier.contract.ts';
 import type { Notifier, QuarryEvent } from './ports/notifier.ts';
 
-const event: QuarryEvent = {
-  event: 'release-extracted',
-  repo: 'owner/repo',
-  tag: 'v1.2.3',
-  previousTag: 'v1.2.2',
-  files: 10,
-  bytes: 1234,
-  location: 'file:///tmp/current/owner/repo/v1.2.3/',
-  message:
-    'Repository owner/repo with the tag v1.2.3 has been extracted to file:///tmp/current/owner/repo/v1.2.3/',
-};
+const event: QuarryEvent = sampleReleaseEvent();
 
 /** An in-memory notifier that records events, or fails with `failure` while it is set. */
 function createRecordingNotifier(
@@ -31,17 +22,6 @@ function createRecordingNotifier(
     },
   };
   return notifier;
-}
-
-function createCapturingLogger(): Logger & { warnings: { fields: LogFields; message: string }[] } {
-  const warnings: { fields: LogFields; message: string }[] = [];
-  return {
-    ...silentLogger,
-    warnings,
-    warn(fields, message) {
-      warnings.push({ fields, message });
-    },
-  };
 }
 
 describeNotifierContract('fan-out', async () => {
@@ -76,8 +56,9 @@ describe('createFanOutNotifier', () => {
     });
     expect(first.received).toEqual([event]);
     expect(last.received).toEqual([event]);
-    expect(logger.warnings).toHaveLength(1);
-    expect(logger.warnings[0]?.fields).toMatchObject({ notifier: 'webhook https://hooks.example.com/…' });
+    const warnings = logger.lines.filter((line) => line.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields).toMatchObject({ notifier: 'webhook https://hooks.example.com/…' });
   });
 
   it('rejects notify with an UpstreamError naming every failed notifier', async () => {

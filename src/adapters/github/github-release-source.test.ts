@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../../../test/support/fake-github-server.ts';
+import { quarryRejection } from '../../../test/support/quarry-rejection.ts';
 import {
   NotFoundError,
-  QuarryError,
+  type QuarryError,
   RetryableError,
   UpstreamError,
   ValidationError,
@@ -50,14 +51,7 @@ async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function failure(promise: Promise<unknown>): Promise<QuarryError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  if (!QuarryError.is(error)) throw error;
-  return error;
-}
+const failure = quarryRejection;
 
 const tarball = (tag: string): ReleaseArchive => ({
   kind: 'tarball',

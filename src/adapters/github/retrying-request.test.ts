@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHub, startFakeGitHub } from '../../../test/support/fake-github-server.ts';
-import { QuarryError, RetryableError, UpstreamError } from '../../core/errors/index.ts';
+import { quarryRejection } from '../../../test/support/quarry-rejection.ts';
+import { RetryableError, UpstreamError } from '../../core/errors/index.ts';
 import type { LatestReleaseQuery } from '../../core/ports/release-source.ts';
 import { createGitHubReleaseSource, type GitHubReleaseSourceOptions } from './github-release-source.ts';
 import { rateLimitWaitMilliseconds } from './retrying-request.ts';
@@ -37,14 +38,7 @@ function source(options: GitHubReleaseSourceOptions = {}) {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<QuarryError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  if (!QuarryError.is(error)) throw error;
-  return error;
-}
+const failure = quarryRejection;
 
 const exhausted = (reset: number) => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
 

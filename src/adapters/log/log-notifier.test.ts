@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LogFields, Logger } from '../../core/ports/logger.ts';
+import { createCapturingLogger } from '../../../test/support/capturing-logger.ts';
+import { sampleReleaseEvent } from '../../../test/support/sample-event.ts';
 import { describeNotifierContract } from '../../core/ports/notifier.contract.ts';
 import type { QuarryEvent } from '../../core/ports/notifier.ts';
 import { createLogNotifier } from './log-notifier.ts';
-
-interface LogLine {
-  level: keyof Logger;
-  fields: LogFields;
-  message: string;
-}
-
-function createCapturingLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const capture =
-    (level: keyof Logger) =>
-    (fields: LogFields, message: string): void => {
-      lines.push({ level, fields, message });
-    };
-  return {
-    lines,
-    debug: capture('debug'),
-    info: capture('info'),
-    warn: capture('warn'),
-    error: capture('error'),
-  };
-}
 
 describeNotifierContract('log', async () => {
   const logger = createCapturingLogger();
@@ -39,32 +18,9 @@ describeNotifierContract('log', async () => {
 describe('createLogNotifier', () => {
   it('logs one info line with the event fields and the message', async () => {
     const logger = createCapturingLogger();
-    await createLogNotifier(logger).notify({
-      event: 'release-extracted',
-      repo: 'owner/repo',
-      tag: 'v1.2.3',
-      previousTag: 'v1.2.2',
-      files: 10,
-      bytes: 1234,
-      location: 'file:///tmp/current/owner/repo/v1.2.3/',
-      message:
-        'Repository owner/repo with the tag v1.2.3 has been extracted to file:///tmp/current/owner/repo/v1.2.3/',
-    });
-    expect(logger.lines).toEqual([
-      {
-        level: 'info',
-        fields: {
-          event: 'release-extracted',
-          repo: 'owner/repo',
-          tag: 'v1.2.3',
-          previousTag: 'v1.2.2',
-          files: 10,
-          bytes: 1234,
-          location: 'file:///tmp/current/owner/repo/v1.2.3/',
-        },
-        message:
-          'Repository owner/repo with the tag v1.2.3 has been extracted to file:///tmp/current/owner/repo/v1.2.3/',
-      },
-    ]);
+    const event = sampleReleaseEvent();
+    await createLogNotifier(logger).notify(event);
+    const { message, ...fields } = event;
+    expect(logger.lines).toEqual([{ level: 'info', fields, message }]);
   });
 });

@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeSnsServer, startFakeSnsServer } from '../../../test/support/fake-sns-server.ts';
+import { sampleReleaseEvent } from '../../../test/support/sample-event.ts';
 import { QuarryError, RetryableError, UpstreamError, ValidationError } from '../../core/errors/index.ts';
 import { describeNotifierContract } from '../../core/ports/notifier.contract.ts';
 import type { QuarryEvent } from '../../core/ports/notifier.ts';
@@ -13,17 +14,7 @@ function createClient(endpoint: string, maxAttempts = 1): SNSClient {
   return new SNSClient({ region: 'us-east-1', endpoint, credentials, maxAttempts });
 }
 
-const event: QuarryEvent = {
-  event: 'release-extracted',
-  repo: 'owner/repo',
-  tag: 'v1.2.3',
-  previousTag: 'v1.2.2',
-  files: 10,
-  bytes: 1234,
-  location: 's3://bucket/current/owner/repo/v1.2.3/',
-  message:
-    'Repository owner/repo with the tag v1.2.3 has been extracted to s3://bucket/current/owner/repo/v1.2.3/',
-};
+const event: QuarryEvent = sampleReleaseEvent('s3://bucket/current/owner/repo/v1.2.3/');
 
 describeNotifierContract('sns', async () => {
   const fake = await startFakeSnsServer({ topics: [topicArn] });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sampleReleaseEvent } from '../../../test/support/sample-event.ts';
 import { type QuarryError, RetryableError, UpstreamError, ValidationError } from '../../core/errors/index.ts';
 import { describeNotifierContract } from '../../core/ports/notifier.contract.ts';
 import type { QuarryEvent } from '../../core/ports/notifier.ts';
@@ -62,17 +63,7 @@ function status(code: number, body = '', headers: Record<string, string> = {}): 
 /** Never answers; the client's timeout must end the attempt. */
 const silence: Reply = () => {};
 
-const event: QuarryEvent = {
-  event: 'release-extracted',
-  repo: 'owner/repo',
-  tag: 'v1.2.3',
-  previousTag: 'v1.2.2',
-  files: 10,
-  bytes: 1234,
-  location: 'file:///srv/quarry/current/owner/repo/v1.2.3/',
-  message:
-    'Repository owner/repo with the tag v1.2.3 has been extracted to file:///srv/quarry/current/owner/repo/v1.2.3/',
-};
+const event: QuarryEvent = sampleReleaseEvent('file:///srv/quarry/current/owner/repo/v1.2.3/');
 
 const secretPath = '/services/T0SECRET/B0SECRET/xoxbSuperSecretToken';
 const noWait = async (): Promise<void> => {};
