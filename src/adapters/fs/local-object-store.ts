@@ -5,8 +5,13 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { ConflictError, NotFoundError, UnsafeInputError, ValidationError } from '../../core/errors/index.ts';
-import { assertDistinctPrefixes, assertObjectKey, assertObjectPrefix } from '../../core/ports/object-key.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import {
+  assertDeletablePrefix,
+  assertDistinctPrefixes,
+  assertObjectKey,
+  assertObjectPrefix,
+} from '../../core/ports/object-key.ts';
 import type { ByteSource, ObjectInfo, ObjectStore, PutOptions } from '../../core/ports/object-store.ts';
 
 /**
@@ -129,12 +134,7 @@ class LocalObjectStore implements ObjectStore {
   }
 
   async deletePrefix(prefix: string): Promise<number> {
-    assertObjectPrefix(prefix);
-    if (prefix === '') {
-      throw new UnsafeInputError('Refusing to delete every object in the store: the prefix is empty.', {
-        hint: 'Pass the prefix to delete, ending with "/".',
-      });
-    }
+    assertDeletablePrefix(prefix);
     let count = 0;
     for await (const _object of walk(this.root, prefix)) count += 1;
     await fs.rm(path.join(this.root, prefix), { recursive: true, force: true });

@@ -12,14 +12,14 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import {
-  type QuarryError,
-  UnsafeInputError,
-  UpstreamError,
-  ValidationError,
-} from '../../core/errors/index.ts';
+import { type QuarryError, UpstreamError, ValidationError } from '../../core/errors/index.ts';
 import { type Logger, silentLogger } from '../../core/ports/logger.ts';
-import { assertDistinctPrefixes, assertObjectKey, assertObjectPrefix } from '../../core/ports/object-key.ts';
+import {
+  assertDeletablePrefix,
+  assertDistinctPrefixes,
+  assertObjectKey,
+  assertObjectPrefix,
+} from '../../core/ports/object-key.ts';
 import type { ByteSource, ObjectInfo, ObjectStore, PutOptions } from '../../core/ports/object-store.ts';
 import { errorCode, toQuarryError } from './s3-errors.ts';
 
@@ -204,12 +204,7 @@ class S3ObjectStore implements ObjectStore {
   }
 
   async deletePrefix(prefix: string): Promise<number> {
-    assertObjectPrefix(prefix);
-    if (prefix === '') {
-      throw new UnsafeInputError('Refusing to delete every object in the store: the prefix is empty.', {
-        hint: 'Pass the prefix to delete, ending with "/".',
-      });
-    }
+    assertDeletablePrefix(prefix);
     let count = 0;
     // Deleting a page before asking for the next is safe: the continuation token marks a key position.
     for await (const page of this.pages(prefix)) {

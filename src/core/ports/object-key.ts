@@ -46,3 +46,13 @@ export function assertDistinctPrefixes(fromPrefix: string, toPrefix: string): vo
     throw new UnsafeInputError(`Cannot move ${fromPrefix} to ${toPrefix}: one prefix contains the other.`);
   }
 }
+
+/** Checks a prefix for `deletePrefix`: valid and non-empty, so one call can never empty the whole store. */
+export function assertDeletablePrefix(prefix: string): void {
+  assertObjectPrefix(prefix);
+  if (prefix === '') {
+    throw new UnsafeInputError('Refusing to delete every object in the store: the prefix is empty.', {
+      hint: 'Pass the prefix to delete, ending with "/".',
+    });
+  }
+}
