@@ -14,6 +14,18 @@ const count = (minimum: number) =>
     z.number().int().min(minimum),
   );
 
+/** A yes/no setting, also accepted as `true`/`false`/`1`/`0` text (environment variables are text). */
+const flag = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(text)) return true;
+    if (['false', '0', 'no', 'off'].includes(text)) return false;
+    return value;
+  },
+  z.boolean({ error: 'expected true or false' }),
+);
+
 /** Bytes as a number or a size such as `2GiB`. */
 const byteSize = z.preprocess(
   (value) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value),
@@ -43,6 +55,24 @@ const repoEntrySchema = z.union([
     asset: z.string().optional(),
   }),
 ]);
+
+/** Which embedding model turns chunks into vectors; `none` keeps search keyword-only. */
+const embeddingSchema = z.object({
+  provider: z.enum(['none', 'openai-compatible', 'bedrock', 'llama-cpp']).default('none'),
+  /** Model id (`nomic-embed-text`, `amazon.titan-embed-text-v2:0`) or, for llama-cpp, a GGUF path or URL. */
+  model: z.string().min(1).optional(),
+  /** Base URL of an OpenAI-compatible endpoint, e.g. `http://127.0.0.1:11434/v1` for Ollama. */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** API key for the OpenAI-compatible endpoint (never logged). */
+  apiKey: z.string().min(1).optional(),
+  /** Ask the model for vectors of this many dimensions, where it supports that. */
+  dimensions: count(1).optional(),
+  /** Texts sent per embedding request. */
+  batchSize: count(1).pipe(z.number().max(2048)).default(32),
+});
+
+/** The embedding model settings. */
+export type EmbeddingSettings = z.infer<typeof embeddingSchema>;
 
 /** The whole configuration, validated once at start-up. */
 export const configSchema = z.object({
@@ -84,6 +114,24 @@ export const configSchema = z.object({
         )
         .optional(),
       timeoutMs: count(100).default(10_000),
+    })
+    .prefault({}),
+  knowledge: z
+    .object({
+      /** `sqlite` (a file in `home`) or a `postgres://` / `postgresql://` connection URL. */
+      index: z
+        .string()
+        .regex(/^(sqlite|postgres(ql)?:\/\/.+)$/, 'expected sqlite or a postgres://user@host/database URL')
+        .default('sqlite'),
+      /** Index a repository's new `current/` version right after `quarry sync` extracts it. */
+      indexAfterSync: flag.default(true),
+      /** Keep the chunks of versions moved to `archived/` (searchable with a version filter). */
+      keepArchivedVersions: flag.default(false),
+      /** Files larger than this are skipped and reported. */
+      maxFileBytes: byteSize.default(2 * 1000 * 1000),
+      /** Target chunk size in characters. */
+      chunkCharacters: count(200).pipe(z.number().max(20_000)).default(1500),
+      embedding: embeddingSchema.prefault({}),
     })
     .prefault({}),
   aws: z
