@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../adapters/config/load-config.ts';
 import { createRedactor } from '../core/redact.ts';
+import { urlPassword } from '../core/safe-url.ts';
 import { reconcileConfiguredRepos } from '../sync/repo-registry.ts';
 import { createLogger } from './create-logger.ts';
 import { createServices, type Services } from './create-services.ts';
@@ -45,6 +46,8 @@ export async function withServices<T>(
   });
   const redact = createRedactor([
     config.github.token,
+    config.knowledge.embedding.apiKey,
+    urlPassword(config.knowledge.index),
     io.environment.AWS_SECRET_ACCESS_KEY,
     io.environment.AWS_SESSION_TOKEN,
   ]);

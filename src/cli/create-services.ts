@@ -14,7 +14,9 @@ import type { Catalog } from '../core/ports/catalog.ts';
 import type { Notifier } from '../core/ports/notifier.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import type { Redactor } from '../core/redact.ts';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { SyncContext, SyncProgress } from '../sync/sync-types.ts';
+import { createKnowledgeBase } from './create-knowledge-base.ts';
 
 /** The adapters chosen for this configuration; close them when done. */
 export interface Services {
@@ -26,6 +28,8 @@ export interface Services {
   close(): Promise<void>;
   /** Holds log lines back (while progress bars are drawn); the returned function prints them. */
   holdLogs(): () => void;
+  /** The knowledge base (opens the search index and the embedding model on first use). */
+  knowledge(): Promise<KnowledgeBase>;
   /** Everything `syncAll` needs (loads the GitHub client on first use). */
   syncContext(onProgress?: (progress: SyncProgress) => void): Promise<SyncContext>;
 }
@@ -49,13 +53,21 @@ export async function createServices(
 ): Promise<Services> {
   const catalog = createSqliteCatalog({ path: path.join(config.home, 'quarry.sqlite') });
   const store = await createStore(config);
+  let knowledge: Promise<KnowledgeBase> | undefined;
   return {
     config,
     catalog,
     store,
     logger,
     redact,
-    close: () => catalog.close(),
+    knowledge: () => {
+      knowledge ??= createKnowledgeBase({ config, catalog, store, redact });
+      return knowledge;
+    },
+    close: async () => {
+      if (knowledge) await (await knowledge.catch(() => undefined))?.close();
+      await catalog.close();
+    },
     holdLogs: output.holdLogs,
     syncContext: async (onProgress) => ({
       ...(await syncAdapters(config, logger)),

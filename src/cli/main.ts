@@ -2,8 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { environmentSettings } from '../adapters/config/environment-settings.ts';
 import { QuarryError } from '../core/errors/index.ts';
 import { createRedactor } from '../core/redact.ts';
+import { urlPassword } from '../core/safe-url.ts';
 import type { CliIo } from './cli-context.ts';
+import { registerIndexCommand } from './commands/index-command.ts';
+import { registerIngestCommand } from './commands/ingest.ts';
 import { registerReposCommands } from './commands/repos.ts';
+import { registerSearchCommand } from './commands/search.ts';
+import { registerStatusCommand } from './commands/status.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { quarryVersion } from './create-services.ts';
 import { exitCodeFor, exitCodes } from './exit-codes.ts';
@@ -51,6 +56,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     );
   registerReposCommands(program, io);
   registerSyncCommand(program, io, setExitCode);
+  registerIndexCommand(program, io, setExitCode);
+  registerIngestCommand(program, io, setExitCode);
+  registerSearchCommand(program, io);
+  registerStatusCommand(program, io);
   for (const command of program.commands) inheritOutput(command, program);
   return program;
 }
@@ -68,6 +77,8 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): void {
   const redact = createRedactor([
     environment.GITHUB_TOKEN,
     environment.QUARRY_GITHUB_TOKEN,
+    environment.QUARRY_EMBEDDING_API_KEY,
+    urlPassword(environment.QUARRY_INDEX ?? ''),
     environment.AWS_SECRET_ACCESS_KEY,
     environment.AWS_SESSION_TOKEN,
   ]);

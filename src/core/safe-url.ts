@@ -70,3 +70,13 @@ function safeDecode(part: string): string {
     return part;
   }
 }
+
+/** The password inside a connection URL (`postgres://user:secret@host/db`), so it can be redacted. */
+export function urlPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+}

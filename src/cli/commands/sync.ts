@@ -9,6 +9,7 @@ import { exitCodes } from '../exit-codes.ts';
 import { formatTable } from '../format-table.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
 import { waitForStop } from '../stop-signal.ts';
+import { indexRepositories } from './index-command.ts';
 
 interface SyncCommandOptions {
   repo?: string;
@@ -38,7 +39,9 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
               io.stdout(
                 `${stop.signal.aborted && results.length === 0 ? 'Stopped before any repository was synced.' : formatResults(results)}\n`,
               );
+            const indexFailed = await indexUpdatedRepos(services, results, io, stop.signal);
             const failed =
+              indexFailed ||
               results.some((result) => result.status === 'failed') ||
               (stop.signal.aborted && results.length === 0);
             setExitCode(failed ? exitCodes.someWorkFailed : exitCodes.ok);
@@ -74,6 +77,36 @@ async function syncOnce(
     reporter?.stop();
     releaseLogs();
   }
+}
+
+/**
+ * Indexes the repositories whose new release was just extracted (`knowledge.indexAfterSync`, on by
+ * default). Results go to the log, so `--json` output stays one array. Returns whether anything failed.
+ */
+async function indexUpdatedRepos(
+  services: Services,
+  results: SyncResult[],
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const updated = results.filter((result) => result.status === 'updated').map((result) => result.id);
+  if (!services.config.knowledge.indexAfterSync || updated.length === 0 || signal.aborted) return false;
+  const repos = (await services.catalog.listRepos()).filter((repo) => updated.includes(repo.id));
+  const knowledge = await services.knowledge();
+  const outcome = await indexRepositories(knowledge, repos, { ...io, interactive: false }, signal);
+  for (const report of outcome.reports) {
+    services.logger.info(
+      {
+        source: report.source,
+        version: report.version,
+        indexed: report.indexed,
+        unchanged: report.unchanged,
+      },
+      `indexed ${report.source}@${report.version}: ${report.indexed} files indexed, ${report.unchanged} unchanged, ${report.removed} removed, ${report.chunks} chunks`,
+    );
+  }
+  for (const failure of outcome.failures) services.logger.error({}, `indexing failed: ${failure}`);
+  return outcome.failures.length > 0;
 }
 
 function parseInterval(text: string | undefined): number | undefined {
