@@ -170,7 +170,9 @@ describe('indexFiles', () => {
     expect(report.indexed).toBe(3);
     expect(report.vectorsPending).toBeGreaterThan(0);
     expect(report.warnings.filter((line) => line.startsWith('embedding:'))).toHaveLength(1);
-    expect((await index.search({ text: 'installer', mode: 'keyword', limit: 1, filters: {} })).length).toBe(1);
+    expect((await index.search({ text: 'installer', mode: 'keyword', limit: 1, filters: {} })).length).toBe(
+      1,
+    );
     const filled = await fillMissingVectors(index, embedder, { batchSize: 2 });
     expect(filled).toBe(report.vectorsPending);
     expect(await index.chunksWithoutVectors(embedder.spaceKey, 10)).toEqual([]);
@@ -199,7 +201,13 @@ describe('indexFiles', () => {
     expect(await spaces()).toEqual(['test:old:active', 'test:new:building']);
     const oldQuery = new Float32Array(8);
     oldQuery[0] = 1;
-    const during = await index.search({ text: 'x', mode: 'vector', limit: 1, filters: {}, queryVector: oldQuery });
+    const during = await index.search({
+      text: 'x',
+      mode: 'vector',
+      limit: 1,
+      filters: {},
+      queryVector: oldQuery,
+    });
     expect(during).toHaveLength(1);
     await fillMissingVectors(index, newModel, { batchSize: 1 });
     expect(await spaces()).toEqual(['test:new:active']);

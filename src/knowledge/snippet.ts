@@ -1,3 +1,5 @@
+import { identifierParts } from '../core/search/query-terms.ts';
+
 /** A short passage of a hit with the places that match the query. */
 export interface Snippet {
   text: string;
@@ -13,6 +15,12 @@ function matchesTerm(word: string, term: string): boolean {
   return word === term || (term.length > 3 && word.startsWith(stem));
 }
 
+/** A word matches when it, or a part of it as an identifier (`retryWithBackoff`), is a query term. */
+function wordMatches(word: string, terms: string[]): boolean {
+  const candidates = [word.toLowerCase(), ...identifierParts(word).split(' ').filter(Boolean)];
+  return candidates.some((candidate) => terms.some((term) => matchesTerm(candidate, term)));
+}
+
 /**
  * Picks the window of `text` (about 240 characters, cut at word boundaries) holding the most query-term
  * matches, and marks them. Works on any hit, keyword or vector, so every adapter gets the same snippets.
@@ -21,7 +29,7 @@ export function buildSnippet(text: string, terms: string[]): Snippet {
   const words = [...text.matchAll(/[\p{L}\p{N}_]+/gu)].map((match) => ({
     start: match.index,
     end: match.index + match[0].length,
-    hit: terms.some((term) => matchesTerm(match[0].toLowerCase(), term)),
+    hit: wordMatches(match[0], terms),
   }));
   let bestStart = 0;
   let bestCount = -1;
