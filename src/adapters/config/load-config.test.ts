@@ -25,6 +25,42 @@ describe('loadConfig', () => {
     expect(config.github.apiUrl).toBe('https://api.github.com');
   });
 
+  it('reads knowledge settings: defaults, yes/no text from the environment, and clear errors', async () => {
+    const defaults = loadConfig({ cwd, environment: {} }).config.knowledge;
+    expect(defaults).toMatchObject({
+      index: 'sqlite',
+      indexAfterSync: true,
+      keepArchivedVersions: false,
+      maxFileBytes: 2_000_000,
+      embedding: { provider: 'none', batchSize: 32 },
+    });
+    const { config } = loadConfig({
+      cwd,
+      environment: {
+        QUARRY_INDEX_AFTER_SYNC: 'false',
+        QUARRY_KEEP_ARCHIVED_VERSIONS: 'yes',
+        QUARRY_MAX_FILE_BYTES: '512KiB',
+        QUARRY_EMBEDDING_PROVIDER: 'openai-compatible',
+        QUARRY_EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1',
+        QUARRY_INDEX: 'postgres://quarry:secret@db.internal/quarry',
+      },
+    });
+    expect(config.knowledge).toMatchObject({
+      indexAfterSync: false,
+      keepArchivedVersions: true,
+      maxFileBytes: 512 * 1024,
+      index: 'postgres://quarry:secret@db.internal/quarry',
+      embedding: { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1' },
+    });
+    expect(() => loadConfig({ cwd, environment: { QUARRY_INDEX_AFTER_SYNC: 'maybe' } })).toThrow(
+      /knowledge\.indexAfterSync \(from environment\): expected true or false/,
+    );
+    expect(() => loadConfig({ cwd, environment: { QUARRY_EMBEDDING_PROVIDER: 'magic' } })).toThrow(
+      /knowledge\.embedding\.provider/,
+    );
+    expect(() => loadConfig({ cwd, environment: { QUARRY_INDEX: 'mysql://x' } })).toThrow(/postgres/);
+  });
+
   it('applies flag > environment > file > default, and resolves paths against their origin', async () => {
     await writeFile(
       path.join(cwd, 'quarry.config.yaml'),
