@@ -7,6 +7,12 @@ export interface QuarryErrorOptions {
 }
 
 /**
+ * Marks Quarry errors. A registered symbol, so errors from another copy of this module still count, while
+ * other libraries' errors with a `code` and a `hint` (PostgreSQL's, for one) do not.
+ */
+const quarryErrorMarker = Symbol.for('quarry.error');
+
+/**
  * Base class of every error Quarry raises on purpose. `name` and `code` are stable and safe to match on;
  * the message is one clear sentence for humans and never contains secrets.
  */
@@ -15,6 +21,7 @@ export class QuarryError extends Error {
   readonly code: string;
   /** What the user can do about it, when there is something. */
   readonly hint: string | undefined;
+  readonly [quarryErrorMarker] = true;
 
   constructor(code: string, message: string, options: QuarryErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -25,8 +32,6 @@ export class QuarryError extends Error {
 
   /** True for any QuarryError, also across module copies (checks the marker, not the prototype chain). */
   static is(value: unknown): value is QuarryError {
-    return (
-      value instanceof Error && typeof (value as Partial<QuarryError>).code === 'string' && 'hint' in value
-    );
+    return value instanceof Error && (value as { [quarryErrorMarker]?: unknown })[quarryErrorMarker] === true;
   }
 }
