@@ -8,6 +8,7 @@ import { createSqliteCatalog } from '../src/adapters/sqlite/sqlite-catalog.ts';
 import { createSqliteSearchIndex } from '../src/adapters/sqlite/sqlite-search-index.ts';
 import { type EmbeddingSettings, resolveConfig } from '../src/core/config.ts';
 import { KnowledgeBase } from '../src/knowledge/knowledge-base.ts';
+import { startFakeBedrockServer } from './support/fake-bedrock-server.ts';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from './support/fake-openai-server.ts';
 import { cliEnvironment, runQuarry } from './support/run-quarry.ts';
 
@@ -161,5 +162,49 @@ describe('hybrid search with an embedding model', () => {
     expect(search.code).toBe(0);
     expect(search.stdout).toMatch(/keyword #1, vector #1/);
     for (const output of [status, search]) expect(output.stdout + output.stderr).not.toContain(apiKey);
+  });
+
+  it('embeds in process with a llama.cpp GGUF model and with Bedrock Titan, from the command line', async () => {
+    const bedrock = await startFakeBedrockServer();
+    try {
+      const setups: Array<Record<string, string>> = [
+        {
+          QUARRY_EMBEDDING_PROVIDER: 'llama-cpp',
+          QUARRY_EMBEDDING_MODEL: path.resolve(import.meta.dirname, '../../shared/models/stories260K.gguf'),
+        },
+        {
+          QUARRY_EMBEDDING_PROVIDER: 'bedrock',
+          QUARRY_EMBEDDING_MODEL: 'amazon.titan-embed-text-v2:0',
+          QUARRY_EMBEDDING_DIMENSIONS: '256',
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'bedrock-secret-key-example',
+          AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
+        },
+      ];
+      for (const setup of setups) {
+        const cwd = await mkdtemp(path.join(folder, 'provider-'));
+        await mkdir(path.join(cwd, 'docs'));
+        await writeFile(
+          path.join(cwd, 'docs', 'story.md'),
+          '# Story\n\nOnce upon a time a little dog found a ball.\n',
+        );
+        await writeFile(path.join(cwd, 'quarry.config.yaml'), 'sync:\n  repos: []\n');
+        const env = cliEnvironment(setup);
+        const ingest = await runQuarry(['ingest', 'docs'], { cwd, env });
+        expect(ingest.code, ingest.stderr).toBe(0);
+        const status = await runQuarry(['status', '--json'], { cwd, env });
+        expect(JSON.parse(status.stdout), setup.QUARRY_EMBEDDING_PROVIDER).toMatchObject({
+          searchMode: 'hybrid',
+          pending: { vectors: 0 },
+        });
+        const search = await runQuarry(['search', 'little dog', '--mode', 'vector', '--json'], { cwd, env });
+        expect(JSON.parse(search.stdout).hits[0]).toMatchObject({ path: 'docs/story.md', vectorRank: 1 });
+        expect(status.stdout + search.stdout + search.stderr).not.toContain('bedrock-secret-key-example');
+      }
+      expect(bedrock.requests.map((request) => request.modelId)).toContain('amazon.titan-embed-text-v2:0');
+    } finally {
+      await bedrock.close();
+    }
   });
 });
