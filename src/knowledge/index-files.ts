@@ -10,6 +10,25 @@ import type { SourceFile } from './source-file.ts';
 
 const keepText = (text: string) => text;
 
+/**
+ * Files read and chunked at once: reading from S3 is latency-bound, so a few in flight keep the writer
+ * busy, while each write stays its own transaction.
+ */
+const filesInFlight = 4;
+
+/** Lets one embedding call run at a time (in-process models are not re-entrant; HTTP batches in-call). */
+function serialized(embedder: Embedder): Embedder {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    spaceKey: embedder.spaceKey,
+    embed: (texts) => {
+      const result = queue.then(() => embedder.embed(texts));
+      queue = result.catch(() => {});
+      return result;
+    },
+  };
+}
+
 /** Bytes looked at to tell text from binary. */
 const headBytes = 8 * 1024;
 
@@ -51,13 +70,27 @@ export async function indexFiles(options: IndexFilesOptions): Promise<IndexRepor
   const report = emptyReport(scope.source, scope.version);
   const known = await currentDocuments(options.index, scope);
   const seen = new Set<string>();
-  for await (const file of options.files) {
-    if (options.signal?.aborted) {
-      report.interrupted = true;
-      break;
+  const inFlight = new Set<Promise<void>>();
+  const embedder = options.embedder ? serialized(options.embedder) : undefined;
+  const perFile = { ...options, ...(embedder ? { embedder } : {}) };
+  try {
+    for await (const file of options.files) {
+      if (options.signal?.aborted) {
+        report.interrupted = true;
+        break;
+      }
+      const task = indexOneFile(file, known.get(file.path), perFile, report).then((current) => {
+        if (current) seen.add(file.path);
+        options.onProgress?.(file.path, report);
+      });
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task)).catch(() => {});
+      if (inFlight.size >= filesInFlight) await Promise.race(inFlight);
     }
-    if (await indexOneFile(file, known.get(file.path), options, report)) seen.add(file.path);
-    options.onProgress?.(file.path, report);
+    await Promise.all(inFlight);
+  } finally {
+    // Never leave a write running behind a failure: the caller may close the index next.
+    await Promise.allSettled(inFlight);
   }
   // A stop that comes after the last file still skips removals: the walk may have been cut short.
   if (options.signal?.aborted) report.interrupted = true;
