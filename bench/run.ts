@@ -1,6 +1,7 @@
 // `npm run bench -- <name>`: runs one benchmark. Each prints a table and one JSON line.
 const benchmarks: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   sync: () => import('./sync.ts'),
+  knowledge: () => import('./knowledge.ts'),
 };
 
 const name = process.argv[2];

@@ -4,6 +4,7 @@ import { QuarryError } from '../core/errors/index.ts';
 import { createRedactor } from '../core/redact.ts';
 import { urlPassword } from '../core/safe-url.ts';
 import type { CliIo } from './cli-context.ts';
+import { registerEvalCommand } from './commands/eval.ts';
 import { registerIndexCommand } from './commands/index-command.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerReposCommands } from './commands/repos.ts';
@@ -60,6 +61,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerIngestCommand(program, io, setExitCode);
   registerSearchCommand(program, io);
   registerStatusCommand(program, io);
+  registerEvalCommand(program, io);
   for (const command of program.commands) inheritOutput(command, program);
   return program;
 }
