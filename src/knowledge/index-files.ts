@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError, QuarryError } from '../core/errors/index.ts';
-import type { ChunkInput, IndexedDocument, SearchIndex } from '../core/ports/search-index.ts';
+import type { ChunkInput, DocumentWrite, IndexedDocument, SearchIndex } from '../core/ports/search-index.ts';
 import { describeError } from '../core/redact.ts';
 import { chunkDocument } from './documents/chunk-document.ts';
 import { classifyFile, isMinified } from './documents/classify-file.ts';
@@ -27,6 +27,40 @@ function serialized(embedder: Embedder): Embedder {
       return result;
     },
   };
+}
+
+/** Documents (or chunks) gathered before one write transaction. */
+const batchDocuments = 64;
+const batchChunks = 2_000;
+
+/** The run's options plus the shared write batcher. */
+interface FileOptions extends IndexFilesOptions {
+  writes: WriteBatcher;
+}
+
+/**
+ * Gathers finished documents and writes them in one transaction per batch: one commit per small file
+ * would cost more than the writing itself. A killed run loses at most the batch in hand; what is written
+ * is always whole documents.
+ */
+class WriteBatcher {
+  #pending: DocumentWrite[] = [];
+  #chunks = 0;
+
+  constructor(private readonly index: SearchIndex) {}
+
+  async add(write: DocumentWrite): Promise<void> {
+    this.#pending.push(write);
+    this.#chunks += write.chunks.length;
+    if (this.#pending.length >= batchDocuments || this.#chunks >= batchChunks) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#chunks = 0;
+    if (batch.length > 0) await this.index.writeDocuments(batch);
+  }
 }
 
 /** Bytes looked at to tell text from binary. */
@@ -72,7 +106,8 @@ export async function indexFiles(options: IndexFilesOptions): Promise<IndexRepor
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   const embedder = options.embedder ? serialized(options.embedder) : undefined;
-  const perFile = { ...options, ...(embedder ? { embedder } : {}) };
+  const writes = new WriteBatcher(options.index);
+  const perFile: FileOptions = { ...options, writes, ...(embedder ? { embedder } : {}) };
   try {
     for await (const file of options.files) {
       if (options.signal?.aborted) {
@@ -88,9 +123,12 @@ export async function indexFiles(options: IndexFilesOptions): Promise<IndexRepor
       if (inFlight.size >= filesInFlight) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+    await writes.flush();
   } finally {
-    // Never leave a write running behind a failure: the caller may close the index next.
+    // Never leave a write running behind a failure: the caller may close the index next. Files chunked
+    // before a stop are still written (whole documents), so the next run has less to do.
     await Promise.allSettled(inFlight);
+    await writes.flush().catch(() => {});
   }
   // A stop that comes after the last file still skips removals: the walk may have been cut short.
   if (options.signal?.aborted) report.interrupted = true;
@@ -114,7 +152,7 @@ async function currentDocuments(
 async function indexOneFile(
   file: SourceFile,
   existing: IndexedDocument | undefined,
-  options: IndexFilesOptions,
+  options: FileOptions,
   report: IndexReport,
 ): Promise<boolean> {
   if (file.size > options.maxFileBytes) {
@@ -170,7 +208,7 @@ async function writeFile(
   contentHash: string,
   language: string,
   existing: IndexedDocument | undefined,
-  options: IndexFilesOptions,
+  options: FileOptions,
   report: IndexReport,
 ): Promise<boolean> {
   if (language !== 'pdf' && isMinified(Buffer.from(bytes).toString('utf8'), language)) {
@@ -198,8 +236,8 @@ async function writeFile(
   const vectors = await embedChunks(chunks, file.path, options, report);
   const { scope } = options;
   const replacesOlderVersion = existing !== undefined && existing.version !== scope.version;
-  await options.index.writeDocument(
-    {
+  await options.writes.add({
+    document: {
       source: scope.source,
       ...(scope.repo ? { repo: scope.repo } : {}),
       version: scope.version,
@@ -210,12 +248,12 @@ async function writeFile(
       byteSize: bytes.byteLength,
     },
     chunks,
-    {
+    options: {
       ...(vectors ? { vectors } : {}),
       ...(existing ? { replaces: existing.id } : {}),
       keepReplaced: replacesOlderVersion && options.keepArchivedVersions,
     },
-  );
+  });
   report.indexed += 1;
   report.chunks += chunks.length;
   return true;

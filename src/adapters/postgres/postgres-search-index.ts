@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import type {
   ChunkInput,
   DocumentInput,
+  DocumentWrite,
   IndexedDocument,
   IndexStats,
   SearchHit,
@@ -92,28 +93,44 @@ class PostgresSearchIndex implements SearchIndex {
     chunks: ChunkInput[],
     options: WriteDocumentOptions = {},
   ): Promise<number> {
-    const vectors = options.vectors;
-    if (vectors && vectors.values.length !== chunks.length) {
-      throw new ValidationError(
-        `Got ${vectors.values.length} vectors for ${chunks.length} chunks of ${document.path}.`,
-      );
+    const [id] = await this.writeDocuments([{ document, chunks, options }]);
+    return id as number;
+  }
+
+  async writeDocuments(batch: DocumentWrite[]): Promise<number[]> {
+    for (const { document, chunks, options } of batch) {
+      const vectors = options?.vectors;
+      if (vectors && vectors.values.length !== chunks.length) {
+        throw new ValidationError(
+          `Got ${vectors.values.length} vectors for ${chunks.length} chunks of ${document.path}.`,
+        );
+      }
     }
     return this.write(async (writes) => {
-      const space = vectors
-        ? await requireVectorSpace(writes.transaction, this.tables, vectors.spaceKey)
-        : undefined;
-      if (space && vectors) assertVectors(space, vectors.values);
-      const existing = await writes.findDocumentId(document.source, document.version, document.path);
-      if (existing !== undefined) await writes.removeDocuments([existing]);
-      if (options.replaces !== undefined && options.replaces !== existing) {
-        if (options.keepReplaced) await writes.markArchived([options.replaces]);
-        else await writes.removeDocuments([options.replaces]);
-      }
-      const documentId = await writes.insertDocument(document);
-      const chunkIds = await writes.insertChunks(documentId, document, chunks);
-      if (space && vectors) await writes.insertVectors(space, chunkIds, vectors.values);
-      return documentId;
+      const ids: number[] = [];
+      for (const entry of batch) ids.push(await this.writeOne(writes, entry));
+      return ids;
     });
+  }
+
+  private async writeOne(writes: SearchWriteTransaction, entry: DocumentWrite): Promise<number> {
+    const { document, chunks } = entry;
+    const options = entry.options ?? {};
+    const vectors = options.vectors;
+    const space = vectors
+      ? await requireVectorSpace(writes.transaction, this.tables, vectors.spaceKey)
+      : undefined;
+    if (space && vectors) assertVectors(space, vectors.values);
+    const existing = await writes.findDocumentId(document.source, document.version, document.path);
+    if (existing !== undefined) await writes.removeDocuments([existing]);
+    if (options.replaces !== undefined && options.replaces !== existing) {
+      if (options.keepReplaced) await writes.markArchived([options.replaces]);
+      else await writes.removeDocuments([options.replaces]);
+    }
+    const documentId = await writes.insertDocument(document);
+    const chunkIds = await writes.insertChunks(documentId, document, chunks);
+    if (space && vectors) await writes.insertVectors(space, chunkIds, vectors.values);
+    return documentId;
   }
 
   async carryDocument(

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import type {
   ChunkInput,
   DocumentInput,
+  DocumentWrite,
   IndexedDocument,
   IndexStats,
   SearchHit,
@@ -18,8 +19,13 @@ import type {
 import { identifierParts, queryTerms } from '../../core/search/query-terms.ts';
 import { applySqliteMigrations } from './sqlite-migrations.ts';
 import { searchIndexMigrations } from './sqlite-search-migrations.ts';
-import { ftsMatch, rankedQuery } from './sqlite-search-sql.ts';
+import { ftsMatch, onlyCurrentFilter, rankedQuery } from './sqlite-search-sql.ts';
 import { translateSqliteError } from './translate-sqlite-error.ts';
+
+/** Indexes with at least this many chunks drop very common words from keyword queries. */
+const largeIndexChunks = 200_000;
+/** A word in more than this share of chunks counts as very common. */
+const commonTermShare = 0.05;
 
 /** How deep each ranked list goes before reciprocal-rank fusion. */
 const fusionDepth = 100;
@@ -100,6 +106,8 @@ function vectorBytes(vector: Float32Array): Buffer {
 }
 
 class SqliteSearchIndex implements SearchIndex {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     private readonly database: Database.Database,
     private readonly file: string,
@@ -111,25 +119,40 @@ class SqliteSearchIndex implements SearchIndex {
     chunks: ChunkInput[],
     options: WriteDocumentOptions = {},
   ): Promise<number> {
-    const space = options.vectors ? this.requireSpace(options.vectors.spaceKey) : undefined;
-    if (options.vectors && options.vectors.values.length !== chunks.length) {
+    const [id] = await this.writeDocuments([{ document, chunks, options }]);
+    return id as number;
+  }
+
+  async writeDocuments(batch: DocumentWrite[]): Promise<number[]> {
+    const prepared = batch.map((entry) => ({ ...entry, space: this.checkedVectorSpace(entry) }));
+    // One transaction for the batch: FTS5 flushes its pending terms at every commit, so committing per
+    // small document costs several times the writing itself.
+    const write = this.database.transaction(() =>
+      prepared.map(({ document, chunks, options = {}, space }) => {
+        const existing = this.findDocumentId(document.source, document.version, document.path);
+        if (existing !== undefined) this.removeDocuments([existing]);
+        if (options.replaces !== undefined && options.replaces !== existing) {
+          if (options.keepReplaced) this.markArchived([options.replaces]);
+          else this.removeDocuments([options.replaces]);
+        }
+        const documentId = this.insertDocument(document);
+        const chunkIds = this.insertChunks(documentId, document, chunks);
+        if (space && options.vectors) this.insertVectors(space, chunkIds, options.vectors.values);
+        return documentId;
+      }),
+    );
+    return this.run(() => write.immediate());
+  }
+
+  /** The vector space a write names, after checking it has one vector per chunk. */
+  private checkedVectorSpace({ document, chunks, options }: DocumentWrite): SpaceRow | undefined {
+    if (!options?.vectors) return undefined;
+    if (options.vectors.values.length !== chunks.length) {
       throw new ValidationError(
         `Got ${options.vectors.values.length} vectors for ${chunks.length} chunks of ${document.path}.`,
       );
     }
-    const write = this.database.transaction(() => {
-      const existing = this.findDocumentId(document.source, document.version, document.path);
-      if (existing !== undefined) this.removeDocuments([existing]);
-      if (options.replaces !== undefined && options.replaces !== existing) {
-        if (options.keepReplaced) this.markArchived([options.replaces]);
-        else this.removeDocuments([options.replaces]);
-      }
-      const documentId = this.insertDocument(document);
-      const chunkIds = this.insertChunks(documentId, document, chunks);
-      if (space && options.vectors) this.insertVectors(space, chunkIds, options.vectors.values);
-      return documentId;
-    });
-    return this.run(() => write.immediate());
+    return this.requireSpace(options.vectors.spaceKey);
   }
 
   async carryDocument(
@@ -138,22 +161,19 @@ class SqliteSearchIndex implements SearchIndex {
     options: { keepOriginal?: boolean } = {},
   ): Promise<number> {
     const carry = this.database.transaction(() => {
-      const original = this.database
-        .prepare<[number], { source: string; path: string }>(
-          'SELECT source, path FROM documents WHERE id = ?',
-        )
-        .get(id);
+      const original = this.statement<[number], { source: string; path: string }>(
+        'SELECT source, path FROM documents WHERE id = ?',
+      ).get(id);
       if (!original) throw new NotFoundError(`No indexed document has id ${id}.`);
       const occupant = this.findDocumentId(original.source, version, original.path);
       if (occupant === id) return id;
       if (occupant !== undefined) this.removeDocuments([occupant]);
       if (!options.keepOriginal) {
-        this.database
-          .prepare('UPDATE documents SET version = ?, is_current = 1 WHERE id = ?')
-          .run(version, id);
-        this.database
-          .prepare('UPDATE chunks SET version = ?, is_current = 1 WHERE document_id = ?')
-          .run(version, id);
+        this.statement('UPDATE documents SET version = ?, is_current = 1 WHERE id = ?').run(version, id);
+        this.statement('UPDATE chunks SET version = ?, is_current = 1 WHERE document_id = ?').run(
+          version,
+          id,
+        );
         return id;
       }
       const copyId = this.copyDocument(id, version);
@@ -176,15 +196,13 @@ class SqliteSearchIndex implements SearchIndex {
     currentOnly?: boolean;
     pathPrefixes?: string[];
   }): Promise<IndexedDocument[]> {
-    const rows = this.database
-      .prepare<unknown[], Omit<IndexedDocument, 'current'> & { current: number }>(
-        `SELECT d.id, d.source, d.repo, d.version, d.path, d.language, d.content_hash AS contentHash,
+    const rows = this.statement<unknown[], Omit<IndexedDocument, 'current'> & { current: number }>(
+      `SELECT d.id, d.source, d.repo, d.version, d.path, d.language, d.content_hash AS contentHash,
            d.is_current AS current,
            (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunkCount
          FROM documents d WHERE d.source = ? ${filter.currentOnly ? 'AND d.is_current = 1' : ''}
          ORDER BY d.path, d.version`,
-      )
-      .all(filter.source);
+    ).all(filter.source);
     const prefixes = filter.pathPrefixes;
     return rows
       .filter((row) => !prefixes || prefixes.some((prefix) => isUnder(row.path, prefix)))
@@ -205,14 +223,17 @@ class SqliteSearchIndex implements SearchIndex {
       });
     }
     const depth = request.mode === 'hybrid' && vector ? Math.max(fusionDepth, request.limit) : request.limit;
+    const unfiltered =
+      onlyCurrentFilter(request.filters) && (request.filters.includeArchived === true || !this.hasArchived());
     const query = rankedQuery({
       filters: request.filters,
-      ...(request.mode === 'vector' ? {} : { match: ftsMatch(terms) }),
+      ...(request.mode === 'vector' ? {} : { match: ftsMatch(this.selectiveTerms(terms)) }),
       ...(vector ? { vector } : {}),
       limit: request.limit,
       depth,
+      unfiltered,
     });
-    const rows = this.run(() => this.database.prepare<unknown[], HitRow>(query.sql).all(...query.values));
+    const rows = this.run(() => this.statement<unknown[], HitRow>(query.sql).all(...query.values));
     return rows.map(toHit);
   }
 
@@ -228,18 +249,16 @@ class SqliteSearchIndex implements SearchIndex {
         }
         return;
       }
-      const active = this.database.prepare("SELECT 1 FROM vector_spaces WHERE state = 'active'").get();
-      const inserted = this.database
-        .prepare(
-          'INSERT INTO vector_spaces (key, dimensions, state, model, created_at) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run(
-          space.key,
-          space.dimensions,
-          active ? 'building' : 'active',
-          JSON.stringify(space.model),
-          this.now(),
-        );
+      const active = this.statement("SELECT 1 FROM vector_spaces WHERE state = 'active'").get();
+      const inserted = this.statement(
+        'INSERT INTO vector_spaces (key, dimensions, state, model, created_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(
+        space.key,
+        space.dimensions,
+        active ? 'building' : 'active',
+        JSON.stringify(space.model),
+        this.now(),
+      );
       this.database.exec(
         `CREATE TABLE ${vectorTable(Number(inserted.lastInsertRowid))} (
            chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL) STRICT`,
@@ -251,29 +270,28 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   async listVectorSpaces(): Promise<VectorSpace[]> {
-    const rows = this.database.prepare<[], SpaceRow>('SELECT * FROM vector_spaces ORDER BY id').all();
+    const rows = this.statement<[], SpaceRow>('SELECT * FROM vector_spaces ORDER BY id').all();
     return rows.map((row) => ({
       key: row.key,
       dimensions: row.dimensions,
       state: row.state,
       model: JSON.parse(row.model) as Record<string, unknown>,
-      vectorCount: (
-        this.database.prepare(`SELECT count(*) AS n FROM ${vectorTable(row.id)}`).get() as { n: number }
-      ).n,
+      vectorCount: (this.statement(`SELECT count(*) AS n FROM ${vectorTable(row.id)}`).get() as { n: number })
+        .n,
     }));
   }
 
   async activateVectorSpace(key: string): Promise<void> {
     const activate = this.database.transaction(() => {
       const target = this.requireSpace(key);
-      const others = this.database
-        .prepare<[number], { id: number }>('SELECT id FROM vector_spaces WHERE id != ?')
-        .all(target.id);
+      const others = this.statement<[number], { id: number }>(
+        'SELECT id FROM vector_spaces WHERE id != ?',
+      ).all(target.id);
       for (const other of others) {
         this.database.exec(`DROP TABLE ${vectorTable(other.id)}`);
-        this.database.prepare('DELETE FROM vector_spaces WHERE id = ?').run(other.id);
+        this.statement('DELETE FROM vector_spaces WHERE id = ?').run(other.id);
       }
-      this.database.prepare("UPDATE vector_spaces SET state = 'active' WHERE id = ?").run(target.id);
+      this.statement("UPDATE vector_spaces SET state = 'active' WHERE id = ?").run(target.id);
     });
     this.run(() => activate.immediate());
   }
@@ -283,13 +301,11 @@ class SqliteSearchIndex implements SearchIndex {
     limit: number,
   ): Promise<Array<{ chunkId: number; text: string }>> {
     const space = this.requireSpace(spaceKey);
-    return this.database
-      .prepare<[number], { chunkId: number; text: string }>(
-        `SELECT c.id AS chunkId, c.text FROM chunks c
+    return this.statement<[number], { chunkId: number; text: string }>(
+      `SELECT c.id AS chunkId, c.text FROM chunks c
          WHERE NOT EXISTS (SELECT 1 FROM ${vectorTable(space.id)} v WHERE v.chunk_id = c.id)
          ORDER BY c.id LIMIT ?`,
-      )
-      .all(limit);
+    ).all(limit);
   }
 
   async storeVectors(
@@ -308,14 +324,15 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   async stats(): Promise<IndexStats> {
-    const count = (sql: string) => (this.database.prepare(sql).get() as { n: number }).n;
-    const sources = this.database
-      .prepare<[], { source: string; versions: string; documents: number; chunks: number }>(
-        `SELECT d.source, json_group_array(DISTINCT d.version) AS versions, count(*) AS documents,
+    const count = (sql: string) => (this.statement(sql).get() as { n: number }).n;
+    const sources = this.statement<
+      [],
+      { source: string; versions: string; documents: number; chunks: number }
+    >(
+      `SELECT d.source, json_group_array(DISTINCT d.version) AS versions, count(*) AS documents,
            sum((SELECT count(*) FROM chunks c WHERE c.document_id = d.id)) AS chunks
          FROM documents d GROUP BY d.source ORDER BY d.source`,
-      )
-      .all();
+    ).all();
     return {
       documents: count('SELECT count(*) AS n FROM documents'),
       chunks: count('SELECT count(*) AS n FROM chunks'),
@@ -329,11 +346,30 @@ class SqliteSearchIndex implements SearchIndex {
     if (this.database.open) this.database.close();
   }
 
+  private hasArchived(): boolean {
+    return this.statement('SELECT 1 FROM chunks WHERE is_current = 0 LIMIT 1').get() !== undefined;
+  }
+
+  /**
+   * In a large index, drops query words found in more than 5% of chunks when rarer words remain: BM25
+   * gives such words little weight, yet ranking every chunk that holds one dominates query time. Small
+   * indexes keep every word (exact BM25).
+   */
+  private selectiveTerms(terms: string[]): string[] {
+    if (terms.length < 2) return terms;
+    const size = (this.statement('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
+    if (size < largeIndexChunks) return terms;
+    const common = Math.ceil(size * commonTermShare);
+    const counter = this.statement<[string, number], { n: number }>(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
+    );
+    const selective = terms.filter((term) => (counter.get(ftsMatch([term]), common)?.n ?? 0) < common);
+    return selective.length > 0 ? selective : terms;
+  }
+
   private queryVector(request: SearchRequest): { table: string; value: Buffer } | undefined {
     if (!request.queryVector) return undefined;
-    const active = this.database
-      .prepare<[], SpaceRow>("SELECT * FROM vector_spaces WHERE state = 'active'")
-      .get();
+    const active = this.statement<[], SpaceRow>("SELECT * FROM vector_spaces WHERE state = 'active'").get();
     if (!active) return undefined;
     if (active.dimensions !== request.queryVector.length) {
       throw new ValidationError(
@@ -345,37 +381,33 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   private findDocumentId(source: string, version: string, documentPath: string): number | undefined {
-    const row = this.database
-      .prepare<[string, string, string], { id: number }>(
-        'SELECT id FROM documents WHERE source = ? AND version = ? AND path = ?',
-      )
-      .get(source, version, documentPath);
+    const row = this.statement<[string, string, string], { id: number }>(
+      'SELECT id FROM documents WHERE source = ? AND version = ? AND path = ?',
+    ).get(source, version, documentPath);
     return row?.id;
   }
 
   private insertDocument(document: DocumentInput): number {
-    const result = this.database
-      .prepare(
-        `INSERT INTO documents (source, repo, version, path, language, url, title, content_hash, byte_size,
+    const result = this.statement(
+      `INSERT INTO documents (source, repo, version, path, language, url, title, content_hash, byte_size,
            is_current, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-      )
-      .run(
-        document.source,
-        document.repo ?? null,
-        document.version,
-        document.path,
-        document.language,
-        document.url ?? null,
-        document.title ?? null,
-        document.contentHash,
-        document.byteSize,
-        this.now(),
-      );
+    ).run(
+      document.source,
+      document.repo ?? null,
+      document.version,
+      document.path,
+      document.language,
+      document.url ?? null,
+      document.title ?? null,
+      document.contentHash,
+      document.byteSize,
+      this.now(),
+    );
     return Number(result.lastInsertRowid);
   }
 
   private insertChunks(documentId: number, document: DocumentInput, chunks: ChunkInput[]): number[] {
-    const insert = this.database.prepare(
+    const insert = this.statement(
       `INSERT INTO chunks (document_id, ordinal, source, repo, version, path, language, is_current,
          start_line, end_line, heading_path, heading, text, identifier_parts)
        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
@@ -402,7 +434,7 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   private insertVectors(space: SpaceRow, chunkIds: number[], values: Float32Array[]): void {
-    const insert = this.database.prepare(
+    const insert = this.statement(
       `INSERT OR REPLACE INTO ${vectorTable(space.id)} (chunk_id, embedding)
        SELECT ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?)`,
     );
@@ -418,20 +450,18 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   private copyDocument(id: number, version: string): number {
-    const copy = this.database
-      .prepare(
-        `INSERT INTO documents (source, repo, version, path, language, url, title, content_hash, byte_size,
+    const copy = this.statement(
+      `INSERT INTO documents (source, repo, version, path, language, url, title, content_hash, byte_size,
            is_current, indexed_at)
          SELECT source, repo, ?, path, language, url, title, content_hash, byte_size, 1, ? FROM documents
          WHERE id = ?`,
-      )
-      .run(version, this.now(), id);
+    ).run(version, this.now(), id);
     const copyId = Number(copy.lastInsertRowid);
-    const spaces = this.database.prepare<[], SpaceRow>('SELECT * FROM vector_spaces').all();
-    const chunkIds = this.database
-      .prepare<[number], { id: number }>('SELECT id FROM chunks WHERE document_id = ? ORDER BY ordinal')
-      .all(id);
-    const copyChunk = this.database.prepare(
+    const spaces = this.statement<[], SpaceRow>('SELECT * FROM vector_spaces').all();
+    const chunkIds = this.statement<[number], { id: number }>(
+      'SELECT id FROM chunks WHERE document_id = ? ORDER BY ordinal',
+    ).all(id);
+    const copyChunk = this.statement(
       `INSERT INTO chunks (document_id, ordinal, source, repo, version, path, language, is_current,
          start_line, end_line, heading_path, heading, text, identifier_parts)
        SELECT ?, ordinal, source, repo, ?, path, language, 1, start_line, end_line, heading_path, heading, text,
@@ -441,20 +471,18 @@ class SqliteSearchIndex implements SearchIndex {
     for (const { id: chunkId } of chunkIds) {
       const newChunkId = Number(copyChunk.run(copyId, version, chunkId).lastInsertRowid);
       for (const space of spaces) {
-        this.database
-          .prepare(
-            `INSERT INTO ${vectorTable(space.id)} (chunk_id, embedding)
+        this.statement(
+          `INSERT INTO ${vectorTable(space.id)} (chunk_id, embedding)
              SELECT ?, embedding FROM ${vectorTable(space.id)} WHERE chunk_id = ?`,
-          )
-          .run(newChunkId, chunkId);
+        ).run(newChunkId, chunkId);
       }
     }
     return copyId;
   }
 
   private markArchived(ids: number[]): void {
-    const archiveDocument = this.database.prepare('UPDATE documents SET is_current = 0 WHERE id = ?');
-    const archiveChunks = this.database.prepare('UPDATE chunks SET is_current = 0 WHERE document_id = ?');
+    const archiveDocument = this.statement('UPDATE documents SET is_current = 0 WHERE id = ?');
+    const archiveChunks = this.statement('UPDATE chunks SET is_current = 0 WHERE document_id = ?');
     for (const id of ids) {
       archiveDocument.run(id);
       archiveChunks.run(id);
@@ -462,14 +490,14 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   private removeDocuments(ids: number[]): void {
-    const spaces = this.database.prepare<[], { id: number }>('SELECT id FROM vector_spaces').all();
+    const spaces = this.statement<[], { id: number }>('SELECT id FROM vector_spaces').all();
     const deleteVectors = spaces.map((space) =>
-      this.database.prepare(
+      this.statement(
         `DELETE FROM ${vectorTable(space.id)} WHERE chunk_id IN (SELECT id FROM chunks WHERE document_id = ?)`,
       ),
     );
-    const deleteChunks = this.database.prepare('DELETE FROM chunks WHERE document_id = ?');
-    const deleteDocument = this.database.prepare('DELETE FROM documents WHERE id = ?');
+    const deleteChunks = this.statement('DELETE FROM chunks WHERE document_id = ?');
+    const deleteDocument = this.statement('DELETE FROM documents WHERE id = ?');
     for (const id of ids) {
       for (const statement of deleteVectors) statement.run(id);
       deleteChunks.run(id);
@@ -478,13 +506,25 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   private spaceRow(key: string): SpaceRow | undefined {
-    return this.database.prepare<[string], SpaceRow>('SELECT * FROM vector_spaces WHERE key = ?').get(key);
+    return this.statement<[string], SpaceRow>('SELECT * FROM vector_spaces WHERE key = ?').get(key);
   }
 
   private requireSpace(key: string): SpaceRow {
     const space = this.spaceRow(key);
     if (!space) throw new NotFoundError(`The index has no vector space ${key}.`);
     return space;
+  }
+
+  /** Prepared statements are cached by their text: preparing costs more than running most of them. */
+  private statement<Parameters extends unknown[] = unknown[], Row = unknown>(
+    sql: string,
+  ): Database.Statement<Parameters, Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.database.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<Parameters, Row>;
   }
 
   private now(): string {

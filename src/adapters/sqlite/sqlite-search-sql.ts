@@ -18,6 +18,14 @@ const hitColumns = `c.id AS chunkId, c.document_id AS documentId, c.source, c.re
   c.language, d.url, d.title, c.start_line AS startLine, c.end_line AS endLine,
   c.heading_path AS headingPath, c.text`;
 
+/** True when `filters` name nothing but the default "current versions only". */
+export function onlyCurrentFilter(filters: SearchFilters): boolean {
+  const named = [filters.sources, filters.repos, filters.versions, filters.languages].some(
+    (list) => list !== undefined && list.length > 0,
+  );
+  return !named && !filters.pathGlob;
+}
+
 /** The WHERE conditions on chunk alias `c` for `filters`; they run before any ranking. */
 export function filterConditions(filters: SearchFilters): SqlPart {
   const conditions: string[] = [];
@@ -50,7 +58,16 @@ export function ftsMatch(terms: string[]): string {
 }
 
 /** Keyword-ranked chunk ids with their rank, best first. */
-function keywordList(filters: SqlPart, match: string, depth: number): SqlPart {
+function keywordList(filters: SqlPart, match: string, depth: number, unfiltered: boolean): SqlPart {
+  if (unfiltered) {
+    // No filter excludes anything: rank inside FTS5 alone, without visiting a chunk row per match.
+    return {
+      sql: `SELECT chunk_id, row_number() OVER (ORDER BY score) AS rank FROM (
+          SELECT rowid AS chunk_id, bm25(chunks_fts, ${bm25Weights}) AS score
+          FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?)`,
+      values: [match, depth],
+    };
+  }
   return {
     sql: `SELECT chunk_id, row_number() OVER (ORDER BY score) AS rank FROM (
         SELECT c.id AS chunk_id, bm25(chunks_fts, ${bm25Weights}) AS score
@@ -83,6 +100,8 @@ export interface RankedQuery {
   limit: number;
   /** How deep each list goes before fusion. */
   depth: number;
+  /** True when the filters exclude no chunk at all (the keyword list can skip checking them). */
+  unfiltered: boolean;
 }
 
 /**
@@ -92,7 +111,9 @@ export interface RankedQuery {
 export function rankedQuery(query: RankedQuery): SqlPart {
   const filters = filterConditions(query.filters);
   const lists: Array<{ name: string; part: SqlPart }> = [];
-  if (query.match) lists.push({ name: 'keyword', part: keywordList(filters, query.match, query.depth) });
+  if (query.match) {
+    lists.push({ name: 'keyword', part: keywordList(filters, query.match, query.depth, query.unfiltered) });
+  }
   if (query.vector) {
     lists.push({
       name: 'vector',

@@ -124,6 +124,28 @@ function describeWritingRules(index: IndexGetter): void {
       expect((await index().stats()).chunks).toBe(0);
     });
 
+    it('writes a batch in one step: all of it, or none of it when one entry is rejected', async () => {
+      await index().ensureVectorSpace({ key: 'test:model', dimensions: 4, model: {} });
+      const ids = await index().writeDocuments([
+        { document: documentAt('a.ts'), chunks: [chunk('alpha')] },
+        { document: documentAt('b.ts'), chunks: [chunk('beta')] },
+      ]);
+      expect(ids).toHaveLength(2);
+      const rejected = index().writeDocuments([
+        { document: documentAt('c.ts'), chunks: [chunk('gamma')] },
+        {
+          document: documentAt('d.ts'),
+          chunks: [chunk('delta')],
+          options: { vectors: { spaceKey: 'test:model', values: [unitVector(3, 0)] } },
+        },
+      ]);
+      await expect(rejected).rejects.toBeInstanceOf(ValidationError);
+      const paths = (await index().listDocuments({ source: 'github:acme/widgets' })).map(
+        (document) => document.path,
+      );
+      expect(paths).toEqual(['a.ts', 'b.ts']);
+    });
+
     it('deletes documents, and lists them by current state and path prefix', async () => {
       const keep = await index().writeDocument(documentAt('src/a.ts'), [chunk('alpha')]);
       const drop = await index().writeDocument(documentAt('src/b.ts'), [chunk('beta')]);

@@ -121,12 +121,21 @@ export interface WriteDocumentOptions {
   keepReplaced?: boolean;
 }
 
+/** One document to write with its chunks, as part of a batch. */
+export interface DocumentWrite {
+  document: DocumentInput;
+  chunks: ChunkInput[];
+  options?: WriteDocumentOptions;
+}
+
 /**
  * Chunks of documents, searchable by keywords (BM25) and by vectors, with filters.
  *
  * Contract (checked by `search-index.contract.ts`):
  * - `writeDocument` is atomic: a document and all its chunks (and given vectors) are stored together, or
  *   nothing changes. Writing a document at an existing source + version + path replaces it.
+ *   `writeDocuments` writes a batch the same way in one transaction (all of it or none), which is much
+ *   faster for many small documents; it returns the ids in order.
  * - New documents are current. `carryDocument` moves an unchanged document to another version without
  *   touching its chunks or vectors (or copies it when `keepOriginal`, the original then being archived).
  * - `search` never throws on query syntax: the text is treated as words, operators of the underlying
@@ -144,6 +153,8 @@ export interface SearchIndex {
     chunks: ChunkInput[],
     options?: WriteDocumentOptions,
   ): Promise<number>;
+  /** Writes many documents in one transaction; returns their ids in order. */
+  writeDocuments(writes: DocumentWrite[]): Promise<number[]>;
   /** Moves a document to `version`; with `keepOriginal` copies it instead and archives the original. */
   carryDocument(id: number, version: string, options?: { keepOriginal?: boolean }): Promise<number>;
   /** Marks documents as belonging to archived versions. */

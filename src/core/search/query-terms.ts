@@ -33,6 +33,10 @@ export function queryTerms(text: string): string[] {
 /** Reciprocal-rank fusion constant: the k in 1 / (k + rank), as in the original RRF paper. */
 export const fusionRankConstant = 60;
 
+/** A word with a lower-to-upper case change, an upper run before a lower letter, or an inner underscore. */
+const compoundIdentifier =
+  /[\p{L}\p{N}_$]*(?:\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}|[\p{L}\p{N}]_[\p{L}\p{N}])[\p{L}\p{N}_$]*/gu;
+
 /**
  * The parts of compound identifiers in `text` (`retryWithBackoff` → `retry with backoff`,
  * `MAX_RETRY_COUNT` → `max retry count`), so a search for `backoff` finds code that only says
@@ -40,7 +44,9 @@ export const fusionRankConstant = 60;
  */
 export function identifierParts(text: string): string {
   const parts = new Set<string>();
-  for (const [identifier] of text.matchAll(/[\p{L}\p{N}_$]{4,}/gu)) {
+  // Only words with a case change inside or an underscore are compound; finding those first keeps prose
+  // (most of a documentation corpus) cheap.
+  for (const [identifier] of text.matchAll(compoundIdentifier)) {
     const pieces = identifier
       .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
       .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')

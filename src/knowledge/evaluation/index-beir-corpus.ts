@@ -22,7 +22,7 @@ export interface CorpusIndexingOptions {
   embedding?: EvaluationEmbedding;
   /** Stops between documents; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Called after every document written. */
+  /** Called after every batch of documents written. */
   onProgress?: (counts: CorpusIndexingCounts) => void;
 }
 
@@ -34,7 +34,7 @@ interface PreparedDocument {
 }
 
 /**
- * Writes a BEIR corpus into a search index, one `writeDocument` per corpus document (source `beir`, the
+ * Writes a BEIR corpus into a search index, in batches of documents (source `beir`, the
  * corpus id as path, the title as title), its text cut into chunks of at most `chunkCharacters`. Reads
  * the corpus as it goes; with an embedding, at most one batch of documents is held for embedding.
  */
@@ -44,25 +44,43 @@ export async function indexBeirCorpus(
   options: CorpusIndexingOptions,
 ): Promise<CorpusIndexingCounts> {
   const counts: CorpusIndexingCounts = { documents: 0, chunks: 0 };
-  const written = (prepared: PreparedDocument) => {
-    counts.documents += 1;
-    counts.chunks += prepared.chunks.length;
+  /** Counts a written batch and reports progress once for it. */
+  const written = (batch: PreparedDocument[]) => {
+    if (batch.length === 0) return;
+    for (const prepared of batch) {
+      counts.documents += 1;
+      counts.chunks += prepared.chunks.length;
+    }
     options.onProgress?.({ ...counts });
   };
   const embedder = options.embedding ? batchEmbedder(index, options.embedding) : undefined;
+  // Without embeddings, documents are still written in batches: one transaction each is much faster.
+  let plain: PreparedDocument[] = [];
+  const flushPlain = async () => {
+    const batch = plain;
+    plain = [];
+    await index.writeDocuments(
+      batch.map((prepared) => ({ document: prepared.document, chunks: prepared.chunks })),
+    );
+    written(batch);
+  };
   for await (const beirDocument of corpus) {
     options.signal?.throwIfAborted();
     const prepared = await prepareDocument(beirDocument, options.chunkCharacters);
     if (!embedder) {
-      await index.writeDocument(prepared.document, prepared.chunks);
-      written(prepared);
+      plain.push(prepared);
+      if (plain.length >= plainBatchDocuments) await flushPlain();
       continue;
     }
-    for (const done of await embedder.add(prepared)) written(done);
+    written(await embedder.add(prepared));
   }
-  if (embedder) for (const done of await embedder.flush()) written(done);
+  if (embedder) written(await embedder.flush());
+  else await flushPlain();
   return counts;
 }
+
+/** Corpus documents written per transaction when nothing is embedded. */
+const plainBatchDocuments = 64;
 
 /** The document record and chunks of one corpus document. */
 async function prepareDocument(
@@ -112,7 +130,9 @@ function batchEmbedder(index: SearchIndex, embedding: EvaluationEmbedding) {
     pendingTexts = 0;
     const texts = batch.flatMap((prepared) => prepared.embeddingTexts);
     if (texts.length === 0) {
-      for (const prepared of batch) await index.writeDocument(prepared.document, prepared.chunks);
+      await index.writeDocuments(
+        batch.map((prepared) => ({ document: prepared.document, chunks: prepared.chunks })),
+      );
       return batch;
     }
     const vectors = await embedInBatches(embedding, texts, batchSize);
@@ -122,13 +142,16 @@ function batchEmbedder(index: SearchIndex, embedding: EvaluationEmbedding) {
       spaceReady = true;
     }
     let offset = 0;
-    for (const prepared of batch) {
+    const writes = batch.map((prepared) => {
       const values = vectors.slice(offset, offset + prepared.chunks.length);
       offset += prepared.chunks.length;
-      await index.writeDocument(prepared.document, prepared.chunks, {
-        vectors: { spaceKey: embedding.spaceKey, values },
-      });
-    }
+      return {
+        document: prepared.document,
+        chunks: prepared.chunks,
+        options: { vectors: { spaceKey: embedding.spaceKey, values } },
+      };
+    });
+    await index.writeDocuments(writes);
     return batch;
   };
 
