@@ -30,8 +30,8 @@ function serialized(embedder: Embedder): Embedder {
 }
 
 /** Documents (or chunks) gathered before one write transaction. */
-const batchDocuments = 64;
-const batchChunks = 2_000;
+const batchDocuments = 256;
+const batchChunks = 4_000;
 
 /** The run's options plus the shared write batcher. */
 interface FileOptions extends IndexFilesOptions {

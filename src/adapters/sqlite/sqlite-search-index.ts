@@ -61,6 +61,8 @@ export function createSqliteSearchIndex(options: SqliteSearchIndexOptions): Sear
   try {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    // 64 MiB of page cache (the default is 2 MiB): FTS5 merges its segments through it while writing.
+    database.pragma('cache_size = -65536');
     sqliteVec.load(database);
     registerPathMatcher(database);
     applySqliteMigrations(database, {
@@ -414,6 +416,7 @@ class SqliteSearchIndex implements SearchIndex {
     );
     return chunks.map((chunk, ordinal) => {
       const heading = [document.title ?? '', ...chunk.headingPath].filter(Boolean).join(' › ');
+      const parts = identifierParts(chunk.text);
       const result = insert.run(
         documentId,
         ordinal,
@@ -427,10 +430,25 @@ class SqliteSearchIndex implements SearchIndex {
         JSON.stringify(chunk.headingPath),
         heading,
         chunk.text,
-        identifierParts(chunk.text),
+        parts,
       );
-      return Number(result.lastInsertRowid);
+      const chunkId = Number(result.lastInsertRowid);
+      this.indexChunkText(chunkId, heading, chunk.text, document.path, parts);
+      return chunkId;
     });
+  }
+
+  /** Adds a chunk's words to the full-text index (kept in step with `chunks` by this adapter). */
+  private indexChunkText(
+    chunkId: number,
+    heading: string,
+    text: string,
+    documentPath: string,
+    parts: string,
+  ) {
+    this.statement(
+      'INSERT INTO chunks_fts (rowid, heading, text, path, identifier_parts) VALUES (?, ?, ?, ?, ?)',
+    ).run(chunkId, heading, text, documentPath, parts);
   }
 
   private insertVectors(space: SpaceRow, chunkIds: number[], values: Float32Array[]): void {
@@ -470,6 +488,10 @@ class SqliteSearchIndex implements SearchIndex {
     );
     for (const { id: chunkId } of chunkIds) {
       const newChunkId = Number(copyChunk.run(copyId, version, chunkId).lastInsertRowid);
+      this.statement(
+        `INSERT INTO chunks_fts (rowid, heading, text, path, identifier_parts)
+         SELECT id, heading, text, path, identifier_parts FROM chunks WHERE id = ?`,
+      ).run(newChunkId);
       for (const space of spaces) {
         this.statement(
           `INSERT INTO ${vectorTable(space.id)} (chunk_id, embedding)

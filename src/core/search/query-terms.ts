@@ -33,9 +33,10 @@ export function queryTerms(text: string): string[] {
 /** Reciprocal-rank fusion constant: the k in 1 / (k + rank), as in the original RRF paper. */
 export const fusionRankConstant = 60;
 
-/** A word with a lower-to-upper case change, an upper run before a lower letter, or an inner underscore. */
-const compoundIdentifier =
-  /[\p{L}\p{N}_$]*(?:\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}|[\p{L}\p{N}]_[\p{L}\p{N}])[\p{L}\p{N}_$]*/gu;
+/** Quick test for a compound identifier anywhere in a text (ASCII identifiers: nearly all code). */
+const mayHoldCompound = /[a-z0-9][A-Z]|[A-Z]{2}[a-z]|[A-Za-z0-9]_[A-Za-z0-9]/;
+/** One compound identifier (same shapes), checked word by word only in texts that may hold one. */
+const compoundWord = /[a-z0-9][A-Z]|[A-Z]{2}[a-z]|[A-Za-z0-9]_[A-Za-z0-9]/;
 
 /**
  * The parts of compound identifiers in `text` (`retryWithBackoff` → `retry with backoff`,
@@ -43,14 +44,15 @@ const compoundIdentifier =
  * `retryWithBackoff`. Plain words add nothing and are left out.
  */
 export function identifierParts(text: string): string {
+  // Prose (most of a documentation corpus) has no compound words: skip it with one cheap scan.
+  if (!mayHoldCompound.test(text)) return '';
   const parts = new Set<string>();
-  // Only words with a case change inside or an underscore are compound; finding those first keeps prose
-  // (most of a documentation corpus) cheap.
-  for (const [identifier] of text.matchAll(compoundIdentifier)) {
+  for (const [identifier] of text.matchAll(/[A-Za-z0-9_$]{3,}/g)) {
+    if (!compoundWord.test(identifier)) continue;
     const pieces = identifier
-      .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
-      .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
-      .split(/[\s_$]+/u)
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
+      .split(/[\s_$]+/)
       .filter((piece) => piece.length > 1);
     if (pieces.length > 1) for (const piece of pieces) parts.add(piece.toLowerCase());
   }

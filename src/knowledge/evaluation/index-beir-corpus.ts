@@ -80,7 +80,7 @@ export async function indexBeirCorpus(
 }
 
 /** Corpus documents written per transaction when nothing is embedded. */
-const plainBatchDocuments = 64;
+const plainBatchDocuments = 512;
 
 /** The document record and chunks of one corpus document. */
 async function prepareDocument(
