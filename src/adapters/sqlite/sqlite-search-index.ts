@@ -19,13 +19,15 @@ import type {
 import { identifierParts, queryTerms } from '../../core/search/query-terms.ts';
 import { applySqliteMigrations } from './sqlite-migrations.ts';
 import { searchIndexMigrations } from './sqlite-search-migrations.ts';
-import { ftsMatch, onlyCurrentFilter, rankedQuery } from './sqlite-search-sql.ts';
+import { ftsMatch, type KeywordMatch, onlyCurrentFilter, rankedQuery } from './sqlite-search-sql.ts';
 import { translateSqliteError } from './translate-sqlite-error.ts';
 
 /** Indexes with at least this many chunks drop very common words from keyword queries. */
 const largeIndexChunks = 200_000;
 /** A word in more than this share of chunks counts as very common. */
 const commonTermShare = 0.05;
+/** Chunks picked by the rarer words, then ranked by all words. */
+const candidateChunks = 1_000;
 
 /** How deep each ranked list goes before reciprocal-rank fusion. */
 const fusionDepth = 100;
@@ -229,7 +231,7 @@ class SqliteSearchIndex implements SearchIndex {
       onlyCurrentFilter(request.filters) && (request.filters.includeArchived === true || !this.hasArchived());
     const query = rankedQuery({
       filters: request.filters,
-      ...(request.mode === 'vector' ? {} : { match: ftsMatch(this.selectiveTerms(terms)) }),
+      ...(request.mode === 'vector' ? {} : { keywords: this.keywordMatch(terms, depth) }),
       ...(vector ? { vector } : {}),
       limit: request.limit,
       depth,
@@ -353,20 +355,22 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
-   * In a large index, drops query words found in more than 5% of chunks when rarer words remain: BM25
-   * gives such words little weight, yet ranking every chunk that holds one dominates query time. Small
-   * indexes keep every word (exact BM25).
+   * In a large index, a query word found in more than 5% of chunks makes FTS5 score every chunk holding
+   * it, which dominates query time. When rarer words remain, they pick the candidates (their best
+   * chunks), and all the words rank those candidates with exact BM25. Small indexes rank every match.
    */
-  private selectiveTerms(terms: string[]): string[] {
-    if (terms.length < 2) return terms;
+  private keywordMatch(terms: string[], depth: number): KeywordMatch {
+    const match = ftsMatch(terms);
+    if (terms.length < 2) return { match };
     const size = (this.statement('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
-    if (size < largeIndexChunks) return terms;
+    if (size < largeIndexChunks) return { match };
     const common = Math.ceil(size * commonTermShare);
     const counter = this.statement<[string, number], { n: number }>(
       'SELECT count(*) AS n FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
     );
-    const selective = terms.filter((term) => (counter.get(ftsMatch([term]), common)?.n ?? 0) < common);
-    return selective.length > 0 ? selective : terms;
+    const rare = terms.filter((term) => (counter.get(ftsMatch([term]), common)?.n ?? 0) < common);
+    if (rare.length === 0 || rare.length === terms.length) return { match };
+    return { match, candidates: { match: ftsMatch(rare), limit: Math.max(candidateChunks, depth * 10) } };
   }
 
   private queryVector(request: SearchRequest): { table: string; value: Buffer } | undefined {

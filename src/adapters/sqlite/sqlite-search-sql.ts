@@ -58,14 +58,25 @@ export function ftsMatch(terms: string[]): string {
 }
 
 /** Keyword-ranked chunk ids with their rank, best first. */
-function keywordList(filters: SqlPart, match: string, depth: number, unfiltered: boolean): SqlPart {
+function keywordList(filters: SqlPart, keywords: KeywordMatch, depth: number, unfiltered: boolean): SqlPart {
+  if (unfiltered && keywords.candidates) {
+    // Rare words pick the candidates; every word ranks them, so the order among candidates is exact BM25.
+    return {
+      sql: `SELECT chunk_id, row_number() OVER (ORDER BY score) AS rank FROM (
+          SELECT rowid AS chunk_id, bm25(chunks_fts, ${bm25Weights}) AS score
+          FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (
+            SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?)
+          ORDER BY score LIMIT ?)`,
+      values: [keywords.match, keywords.candidates.match, keywords.candidates.limit, depth],
+    };
+  }
   if (unfiltered) {
     // No filter excludes anything: rank inside FTS5 alone, without visiting a chunk row per match.
     return {
       sql: `SELECT chunk_id, row_number() OVER (ORDER BY score) AS rank FROM (
           SELECT rowid AS chunk_id, bm25(chunks_fts, ${bm25Weights}) AS score
           FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?)`,
-      values: [match, depth],
+      values: [keywords.match, depth],
     };
   }
   return {
@@ -74,7 +85,7 @@ function keywordList(filters: SqlPart, match: string, depth: number, unfiltered:
         FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
         WHERE chunks_fts MATCH ? AND ${filters.sql}
         ORDER BY score LIMIT ?)`,
-    values: [match, ...filters.values, depth],
+    values: [keywords.match, ...filters.values, depth],
   };
 }
 
@@ -90,11 +101,18 @@ function vectorList(filters: SqlPart, vectorTable: string, vector: Buffer, depth
   };
 }
 
+/** FTS5 match text for all query words, and optionally a narrower match that picks candidates. */
+export interface KeywordMatch {
+  match: string;
+  /** In large indexes: the rarer words, and how many of their best chunks to rank by all words. */
+  candidates?: { match: string; limit: number };
+}
+
 /** What one search statement needs. */
 export interface RankedQuery {
   filters: SearchFilters;
-  /** FTS5 match text, when keywords take part. */
-  match?: string;
+  /** What keywords to match, when keywords take part. */
+  keywords?: KeywordMatch;
   /** Vector table and query vector, when vectors take part. */
   vector?: { table: string; value: Buffer };
   limit: number;
@@ -111,8 +129,11 @@ export interface RankedQuery {
 export function rankedQuery(query: RankedQuery): SqlPart {
   const filters = filterConditions(query.filters);
   const lists: Array<{ name: string; part: SqlPart }> = [];
-  if (query.match) {
-    lists.push({ name: 'keyword', part: keywordList(filters, query.match, query.depth, query.unfiltered) });
+  if (query.keywords) {
+    lists.push({
+      name: 'keyword',
+      part: keywordList(filters, query.keywords, query.depth, query.unfiltered),
+    });
   }
   if (query.vector) {
     lists.push({
