@@ -26,8 +26,6 @@ import { translateSqliteError } from './translate-sqlite-error.ts';
 const largeIndexChunks = 200_000;
 /** A word in more than this share of chunks counts as very common. */
 const commonTermShare = 0.05;
-/** Chunks picked by the rarer words, then ranked by all words. */
-const candidateChunks = 1_000;
 
 /** How deep each ranked list goes before reciprocal-rank fusion. */
 const fusionDepth = 100;
@@ -37,6 +35,8 @@ export interface SqliteSearchIndexOptions {
   /** The database file; its folder is created when missing. */
   path: string;
   clock?: () => Date;
+  /** From this many chunks on, rarer query words pick candidates (default 200,000; lower in tests). */
+  largeIndexChunks?: number;
 }
 
 interface SpaceRow {
@@ -72,7 +72,12 @@ export function createSqliteSearchIndex(options: SqliteSearchIndexOptions): Sear
       migrations: searchIndexMigrations,
       clock: options.clock ?? (() => new Date()),
     });
-    return new SqliteSearchIndex(database, options.path, options.clock ?? (() => new Date()));
+    return new SqliteSearchIndex(
+      database,
+      options.path,
+      options.clock ?? (() => new Date()),
+      options.largeIndexChunks ?? largeIndexChunks,
+    );
   } catch (error) {
     database.close();
     throw translateSqliteError(error, options.path);
@@ -116,6 +121,7 @@ class SqliteSearchIndex implements SearchIndex {
     private readonly database: Database.Database,
     private readonly file: string,
     private readonly clock: () => Date,
+    private readonly largeIndex: number,
   ) {}
 
   async writeDocument(
@@ -356,21 +362,26 @@ class SqliteSearchIndex implements SearchIndex {
 
   /**
    * In a large index, a query word found in more than 5% of chunks makes FTS5 score every chunk holding
-   * it, which dominates query time. When rarer words remain, they pick the candidates (their best
-   * chunks), and all the words rank those candidates with exact BM25. Small indexes rank every match.
+   * it, which dominates query time. When rarer words remain, only chunks holding a rarer word are ranked
+   * (with the exact BM25 of all the words), as Lucene's common-terms query does. Small indexes, and
+   * queries whose rarer words match fewer chunks than asked for, rank every match.
    */
   private keywordMatch(terms: string[], depth: number): KeywordMatch {
     const match = ftsMatch(terms);
     if (terms.length < 2) return { match };
     const size = (this.statement('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
-    if (size < largeIndexChunks) return { match };
+    if (size < this.largeIndex) return { match };
     const common = Math.ceil(size * commonTermShare);
     const counter = this.statement<[string, number], { n: number }>(
       'SELECT count(*) AS n FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
     );
-    const rare = terms.filter((term) => (counter.get(ftsMatch([term]), common)?.n ?? 0) < common);
-    if (rare.length === 0 || rare.length === terms.length) return { match };
-    return { match, candidates: { match: ftsMatch(rare), limit: Math.max(candidateChunks, depth * 10) } };
+    const counts = terms.map((term) => counter.get(ftsMatch([term]), common)?.n ?? 0);
+    const rare = terms.filter((_, position) => (counts[position] as number) < common);
+    const rareMatches = counts.filter((count) => count < common).reduce((sum, count) => sum + count, 0);
+    // Too few chunks hold a rare word to fill the list: only an exact ranking of every match can.
+    if (rare.length === 0 || rare.length === terms.length || rareMatches < depth) return { match };
+    const commonTerms = terms.filter((term) => !rare.includes(term));
+    return { match, split: { rare: ftsMatch(rare), common: ftsMatch(commonTerms) } };
   }
 
   private queryVector(request: SearchRequest): { table: string; value: Buffer } | undefined {

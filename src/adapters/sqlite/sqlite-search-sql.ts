@@ -59,15 +59,18 @@ export function ftsMatch(terms: string[]): string {
 
 /** Keyword-ranked chunk ids with their rank, best first. */
 function keywordList(filters: SqlPart, keywords: KeywordMatch, depth: number, unfiltered: boolean): SqlPart {
-  if (unfiltered && keywords.candidates) {
-    // Rare words pick the candidates; every word ranks them, so the order among candidates is exact BM25.
+  if (unfiltered && keywords.split) {
+    // Chunks with a rare word and no common one, and chunks with both, ranked apart by the full BM25 of
+    // every word (the other side's words count zero where absent), then merged: the exact top chunks
+    // among those holding a rare word, without scoring every chunk that holds a common word.
+    const { rare, common } = keywords.split;
+    const side = `SELECT rowid AS chunk_id, bm25(chunks_fts, ${bm25Weights}) AS score
+        FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`;
     return {
       sql: `SELECT chunk_id, row_number() OVER (ORDER BY score) AS rank FROM (
-          SELECT rowid AS chunk_id, bm25(chunks_fts, ${bm25Weights}) AS score
-          FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (
-            SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?)
+          SELECT * FROM (${side}) UNION ALL SELECT * FROM (${side})
           ORDER BY score LIMIT ?)`,
-      values: [keywords.match, keywords.candidates.match, keywords.candidates.limit, depth],
+      values: [`(${rare}) NOT (${common})`, depth, `(${rare}) AND (${common})`, depth, depth],
     };
   }
   if (unfiltered) {
@@ -101,11 +104,11 @@ function vectorList(filters: SqlPart, vectorTable: string, vector: Buffer, depth
   };
 }
 
-/** FTS5 match text for all query words, and optionally a narrower match that picks candidates. */
+/** FTS5 match text for all query words, and optionally the same words split into rare and common. */
 export interface KeywordMatch {
   match: string;
-  /** In large indexes: the rarer words, and how many of their best chunks to rank by all words. */
-  candidates?: { match: string; limit: number };
+  /** In large indexes: match texts of the rarer words and of the very common ones. */
+  split?: { rare: string; common: string };
 }
 
 /** What one search statement needs. */
