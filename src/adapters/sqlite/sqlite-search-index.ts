@@ -25,7 +25,7 @@ import { translateSqliteError } from './translate-sqlite-error.ts';
 /** Indexes with at least this many chunks drop very common words from keyword queries. */
 const largeIndexChunks = 200_000;
 /** A word in more than this share of chunks counts as very common. */
-const commonTermShare = 0.05;
+const commonTermShare = 0.02;
 
 /** How deep each ranked list goes before reciprocal-rank fusion. */
 const fusionDepth = 100;
@@ -361,7 +361,7 @@ class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
-   * In a large index, a query word found in more than 5% of chunks makes FTS5 score every chunk holding
+   * In a large index, a query word found in more than 2% of chunks makes FTS5 score every chunk holding
    * it, which dominates query time. When rarer words remain, only chunks holding a rarer word are ranked
    * (with the exact BM25 of all the words), as Lucene's common-terms query does. Small indexes, and
    * queries whose rarer words match fewer chunks than asked for, rank every match.
