@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fakeEmbedding, fakeWords } from './fake-openai-server.ts';
+import { parseBody, readBody } from './http-body.ts';
 
 /** One request received by the fake, whatever the answer was. */
 export interface FakeBedrockRequest {
@@ -201,20 +202,6 @@ function injectedFault(status: number): BedrockFault {
       'The server encountered an error processing your request.',
     );
   return new BedrockFault(status, 'ValidationException', `Injected failure (${status}).`);
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseBody(text: string): { body: unknown; json: boolean } {
-  try {
-    return { body: JSON.parse(text) as unknown, json: true };
-  } catch {
-    return { body: text, json: false };
-  }
 }
 
 function sendJson(

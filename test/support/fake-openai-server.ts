@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseBody, readBody } from './http-body.ts';
 
 /** One request received by the fake, whatever the answer was. */
 export interface FakeOpenAiRequest {
@@ -335,22 +336,6 @@ function injectedFault(status: number, retryAfter: number | undefined): OpenAiFa
     null,
     headers,
   );
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The JSON value of a body (or its raw text, with `json: false`, when it does not parse). */
-function parseBody(text: string): { body: unknown; json: boolean } {
-  if (text === '') return { body: undefined, json: true };
-  try {
-    return { body: JSON.parse(text) as unknown, json: true };
-  } catch {
-    return { body: text, json: false };
-  }
 }
 
 function sendJson(

@@ -3,7 +3,8 @@ import type { SqliteMigration } from './sqlite-migrations.ts';
 /**
  * Tables of the search index. Chunks repeat their document's filter fields (source, repo, version, path,
  * language, current) so filters are checked on the row FTS5 hands back, without a join. The FTS5 table
- * keeps no copy of the text (external content): triggers keep it in step with `chunks`.
+ * keeps no copy of the text (external content). The adapter inserts each chunk's words itself (an insert
+ * trigger made every chunk write more than twice as slow); triggers remove them on delete and update.
  */
 export const searchIndexMigrations: readonly SqliteMigration[] = [
   {
@@ -44,16 +45,14 @@ export const searchIndexMigrations: readonly SqliteMigration[] = [
         identifier_parts TEXT NOT NULL
       ) STRICT;
       CREATE INDEX chunks_by_document ON chunks (document_id, ordinal);
+      -- Lets a search tell in one lookup whether "current versions only" excludes anything at all.
+      CREATE INDEX chunks_archived ON chunks (id) WHERE is_current = 0;
 
       CREATE VIRTUAL TABLE chunks_fts USING fts5 (
         heading, text, path, identifier_parts,
         content = 'chunks', content_rowid = 'id',
         tokenize = 'porter unicode61 remove_diacritics 2'
       );
-      CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
-        INSERT INTO chunks_fts (rowid, heading, text, path, identifier_parts)
-          VALUES (new.id, new.heading, new.text, new.path, new.identifier_parts);
-      END;
       CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
         INSERT INTO chunks_fts (chunks_fts, rowid, heading, text, path, identifier_parts)
           VALUES ('delete', old.id, old.heading, old.text, old.path, old.identifier_parts);
@@ -74,18 +73,5 @@ export const searchIndexMigrations: readonly SqliteMigration[] = [
         created_at TEXT NOT NULL
       ) STRICT;
     `,
-  },
-  {
-    version: 2,
-    name: 'find archived chunks at once',
-    // Lets a search tell in one lookup whether "current versions only" excludes anything at all.
-    sql: 'CREATE INDEX chunks_archived ON chunks (id) WHERE is_current = 0;',
-  },
-  {
-    version: 3,
-    name: 'chunks written to the full-text index directly',
-    // The insert trigger made every chunk write cost more than twice a direct FTS5 insert; the adapter
-    // now writes both rows itself, in the same transaction. Delete and update triggers stay.
-    sql: 'DROP TRIGGER chunks_fts_insert;',
   },
 ];
