@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // Tests may use a real adapter; the capability itself only sees the SearchIndex port.
 import { createSqliteSearchIndex } from '../../adapters/sqlite/sqlite-search-index.ts';
@@ -12,7 +13,8 @@ import type { EvaluationEmbedding } from './evaluation-embedding.ts';
 import { beirSource, indexBeirCorpus } from './index-beir-corpus.ts';
 import { rankDocuments } from './rank-documents.ts';
 
-const nfcorpus = '/work/shared/datasets/nfcorpus.zip';
+/** BEIR NFCorpus from the shared folder beside the project (there for every developer and for CI). */
+const nfcorpus = fileURLToPath(new URL('../../../../shared/datasets/nfcorpus.zip', import.meta.url));
 
 /** Sentences about cinnamon: with small chunks, d5 becomes many chunks that all match "cinnamon". */
 const longText = Array.from(
@@ -251,8 +253,8 @@ describe('evaluateRetrieval', () => {
   });
 });
 
-describe.runIf(fs.existsSync(nfcorpus))('evaluateRetrieval on NFCorpus', () => {
-  it('keeps keyword nDCG@10 at or above 0.30 on the test split (quality regression guard)', async () => {
+describe('evaluateRetrieval on NFCorpus', () => {
+  it('keeps keyword nDCG@10 at or above 0.32 on the test split (quality regression guard)', async () => {
     const nfcorpusDataset = await openBeirDataset(nfcorpus);
     try {
       const result = await evaluateRetrieval({
@@ -263,7 +265,7 @@ describe.runIf(fs.existsSync(nfcorpus))('evaluateRetrieval on NFCorpus', () => {
       });
       expect(result.documents).toBe(3633);
       expect(result.queries).toBe(323);
-      expect(result['ndcg@10']).toBeGreaterThanOrEqual(0.3);
+      expect(result['ndcg@10']).toBeGreaterThanOrEqual(0.32);
       expect(result['recall@100']).toBeGreaterThan(0);
       expect(result['mrr@10']).toBeGreaterThan(result['ndcg@10']);
     } finally {
