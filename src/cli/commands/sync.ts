@@ -93,6 +93,10 @@ async function indexUpdatedRepos(
   if (!services.config.knowledge.indexAfterSync || updated.length === 0 || signal.aborted) return false;
   const repos = (await services.catalog.listRepos()).filter((repo) => updated.includes(repo.id));
   const knowledge = await services.knowledge();
+  services.logger.info(
+    { repos: repos.map((repo) => repo.id) },
+    `indexing ${repos.map((repo) => repo.id).join(', ')}`,
+  );
   const outcome = await indexRepositories(knowledge, repos, { ...io, interactive: false }, signal);
   for (const report of outcome.reports) {
     services.logger.info(
