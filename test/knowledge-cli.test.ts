@@ -177,10 +177,14 @@ describe('quarry sync then index', () => {
     expect(second.stderr).toMatch(
       /indexed github:acme\/kb@v2\.0\.0: 1 files indexed, 1 unchanged, 1 removed/,
     );
-    const status = json<{ sources: Array<{ versions: string[]; documents: number }> }>(
-      (await run('status', '--json')).stdout,
-    );
-    expect(status.sources).toEqual([expect.objectContaining({ versions: ['v2.0.0'], documents: 2 })]);
+    const status = json<{
+      sources: Array<{ versions: string[]; documents: number }>;
+      pending: { repos: unknown[] };
+    }>((await run('status', '--json')).stdout);
+    expect(status.sources).toEqual([
+      expect.objectContaining({ versions: ['v2.0.0'], documents: 2, completedVersion: 'v2.0.0' }),
+    ]);
+    expect(status.pending.repos).toEqual([]);
     const again = await run('index', '--json');
     expect(json<Array<Record<string, unknown>>>(again.stdout)).toEqual([
       expect.objectContaining({ source: 'github:acme/kb', indexed: 0, unchanged: 2, removed: 0 }),

@@ -196,6 +196,19 @@ describe('indexFiles', () => {
     ).toEqual(['README.md', 'a.md']);
   });
 
+  it('records a completed run, and not an interrupted one', async () => {
+    await run(filesOf(release));
+    const completed = async () => (await index.stats()).sources.map((source) => source.completedVersion);
+    expect(await completed()).toEqual(['v1']);
+    const controller = new AbortController();
+    controller.abort();
+    await run(filesOf(release), {
+      signal: controller.signal,
+      scope: { source: 'github:acme/widgets', repo: 'acme/widgets', version: 'v2' },
+    });
+    expect(await completed()).toEqual(['v1']);
+  });
+
   it('switches to a new embedding model only once every chunk has a vector in it', async () => {
     const oldModel = countingEmbedder('test:old', 8);
     await index.ensureVectorSpace({ key: oldModel.spaceKey, dimensions: 8, model: {} });

@@ -132,7 +132,10 @@ export async function indexFiles(options: IndexFilesOptions): Promise<IndexRepor
   }
   // A stop that comes after the last file still skips removals: the walk may have been cut short.
   if (options.signal?.aborted) report.interrupted = true;
-  if (!report.interrupted) await removeUnseen(options, known, seen, report);
+  if (!report.interrupted) {
+    await removeUnseen(options, known, seen, report);
+    await options.index.recordCompletedRun(scope.source, scope.version);
+  }
   return report;
 }
 

@@ -30,10 +30,11 @@ export async function knowledgeStatus(input: {
   configuredModel: { key: string; description: string } | undefined;
 }): Promise<KnowledgeStatus> {
   const stats = await input.index.stats();
-  const indexedVersions = new Map(stats.sources.map((source) => [source.source, new Set(source.versions)]));
+  const completed = new Map(stats.sources.map((source) => [source.source, source.completedVersion]));
   const repos = (await input.catalog.listRepos())
     .filter((repo) => repo.enabled && repo.version !== null)
-    .filter((repo) => !indexedVersions.get(`github:${repo.id}`)?.has(repo.version as string))
+    // A version counts as indexed once a run over it finished; an interrupted run leaves it pending.
+    .filter((repo) => completed.get(`github:${repo.id}`) !== repo.version)
     .map((repo) => ({ id: repo.id, version: repo.version as string }));
   const active = stats.vectorSpaces.find((space) => space.state === 'active');
   const building = stats.vectorSpaces.find((space) => space.state === 'building');

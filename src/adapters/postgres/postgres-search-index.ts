@@ -289,8 +289,19 @@ class PostgresSearchIndex implements SearchIndex {
     });
   }
 
+  async recordCompletedRun(source: string, version: string): Promise<void> {
+    await this.write(async ({ transaction }) => {
+      await transaction.query(
+        `INSERT INTO ${this.tables.completedRuns} (source, version, completed_at)
+         VALUES ($1::text, $2::text, $3::timestamptz)
+         ON CONFLICT (source) DO UPDATE SET version = excluded.version, completed_at = excluded.completed_at`,
+        [source, version, this.clock().toISOString()],
+      );
+    });
+  }
+
   async stats(): Promise<IndexStats> {
-    const { documents, chunks, vectorSpaces, migrations } = this.tables;
+    const { documents, chunks, vectorSpaces, migrations, completedRuns } = this.tables;
     return this.run(async () => {
       const totals = await this.client.query<{ documents: number; chunks: number }>(
         `SELECT (SELECT count(*) FROM ${documents})::integer AS documents,
@@ -298,14 +309,15 @@ class PostgresSearchIndex implements SearchIndex {
       );
       const sources = await this.client.query<IndexStats['sources'][number]>(
         `SELECT d.source, array_agg(DISTINCT d.version COLLATE "C" ORDER BY d.version COLLATE "C") AS versions,
-           count(*)::integer AS documents, coalesce(sum(counted.chunks), 0)::integer AS chunks
+           count(*)::integer AS documents, coalesce(sum(counted.chunks), 0)::integer AS chunks,
+           (SELECT r.version FROM ${completedRuns} r WHERE r.source = d.source) AS "completedVersion"
          FROM ${documents} d LEFT JOIN (
            SELECT document_id, count(*) AS chunks FROM ${chunks} GROUP BY document_id
          ) counted ON counted.document_id = d.id
          GROUP BY d.source ORDER BY d.source COLLATE "C"`,
       );
       const spaceRows = await listVectorSpaceRows(this.client, this.tables);
-      const tableNames = [documents, chunks, vectorSpaces, migrations];
+      const tableNames = [documents, chunks, vectorSpaces, completedRuns, migrations];
       tableNames.push(...spaceRows.map((row) => this.tables.vectors(row.id)));
       // pg_total_relation_size counts each table's indexes and TOAST storage too.
       const size = await this.client.query<{ bytes: number }>(

@@ -67,6 +67,11 @@ export function searchIndexMigrations(tables: SearchTables): readonly PostgresMi
         )`,
         `CREATE UNIQUE INDEX ${tables.vectorSpaces}_one_active ON ${tables.vectorSpaces} (state)
           WHERE state = 'active'`,
+        `CREATE TABLE ${tables.completedRuns} (
+          source text PRIMARY KEY,
+          version text NOT NULL,
+          completed_at timestamptz NOT NULL
+        )`,
       ],
     },
   ];

@@ -9,6 +9,7 @@ export interface SearchTables {
   documents: string;
   chunks: string;
   vectorSpaces: string;
+  completedRuns: string;
   migrations: string;
   /** The text search configuration (English stemming, no stop words). */
   textSearch: string;
@@ -38,6 +39,7 @@ export function searchTables(prefix: string = defaultTablePrefix): SearchTables 
     documents: `${prefix}documents`,
     chunks: `${prefix}chunks`,
     vectorSpaces: `${prefix}vector_spaces`,
+    completedRuns: `${prefix}completed_runs`,
     migrations: `${prefix}migrations`,
     textSearch: `${prefix}english`,
     vectors: (spaceId) => `${prefix}vectors_${Math.trunc(spaceId)}`,

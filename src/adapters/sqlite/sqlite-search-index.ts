@@ -333,14 +333,24 @@ class SqliteSearchIndex implements SearchIndex {
     this.run(() => store.immediate());
   }
 
+  async recordCompletedRun(source: string, version: string): Promise<void> {
+    this.run(() =>
+      this.statement(
+        `INSERT INTO completed_runs (source, version, completed_at) VALUES (?, ?, ?)
+         ON CONFLICT (source) DO UPDATE SET version = excluded.version, completed_at = excluded.completed_at`,
+      ).run(source, version, this.now()),
+    );
+  }
+
   async stats(): Promise<IndexStats> {
     const count = (sql: string) => (this.statement(sql).get() as { n: number }).n;
     const sources = this.statement<
       [],
-      { source: string; versions: string; documents: number; chunks: number }
+      { source: string; versions: string; documents: number; chunks: number; completedVersion: string | null }
     >(
       `SELECT d.source, json_group_array(DISTINCT d.version) AS versions, count(*) AS documents,
-           sum((SELECT count(*) FROM chunks c WHERE c.document_id = d.id)) AS chunks
+           sum((SELECT count(*) FROM chunks c WHERE c.document_id = d.id)) AS chunks,
+           (SELECT r.version FROM completed_runs r WHERE r.source = d.source) AS completedVersion
          FROM documents d GROUP BY d.source ORDER BY d.source`,
     ).all();
     return {

@@ -64,6 +64,12 @@ export const searchIndexMigrations: readonly SqliteMigration[] = [
           VALUES (new.id, new.heading, new.text, new.path, new.identifier_parts);
       END;
 
+      CREATE TABLE completed_runs (
+        source TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        completed_at TEXT NOT NULL
+      ) STRICT;
+
       CREATE TABLE vector_spaces (
         id INTEGER PRIMARY KEY,
         key TEXT NOT NULL UNIQUE,

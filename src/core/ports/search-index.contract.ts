@@ -173,9 +173,17 @@ function describeWritingRules(index: IndexGetter): void {
       const stats = await index().stats();
       expect(stats).toMatchObject({ documents: 2, chunks: 3 });
       expect(stats.sizeBytes).toBeGreaterThan(0);
-      expect(stats.sources).toEqual([
-        { source: 'github:acme/widgets', versions: ['v1.0.0'], documents: 1, chunks: 2 },
-        { source: 'notes', versions: [''], documents: 1, chunks: 1 },
+      await index().recordCompletedRun('github:acme/widgets', 'v0.9.0');
+      await index().recordCompletedRun('github:acme/widgets', 'v1.0.0');
+      expect((await index().stats()).sources).toEqual([
+        {
+          source: 'github:acme/widgets',
+          versions: ['v1.0.0'],
+          documents: 1,
+          chunks: 2,
+          completedVersion: 'v1.0.0',
+        },
+        { source: 'notes', versions: [''], documents: 1, chunks: 1, completedVersion: null },
       ]);
     });
   });

@@ -108,7 +108,14 @@ export interface IndexStats {
   chunks: number;
   /** Bytes the index takes on disk (or in the database). */
   sizeBytes: number;
-  sources: Array<{ source: string; versions: string[]; documents: number; chunks: number }>;
+  sources: Array<{
+    source: string;
+    versions: string[];
+    documents: number;
+    chunks: number;
+    /** The version of the source's last complete indexing run (`null` before one finished). */
+    completedVersion: string | null;
+  }>;
   vectorSpaces: VectorSpace[];
 }
 
@@ -176,6 +183,8 @@ export interface SearchIndex {
   chunksWithoutVectors(spaceKey: string, limit: number): Promise<Array<{ chunkId: number; text: string }>>;
   storeVectors(spaceKey: string, vectors: Array<{ chunkId: number; vector: Float32Array }>): Promise<void>;
 
+  /** Records that a run walked every file of `source` at `version` (an interrupted run does not). */
+  recordCompletedRun(source: string, version: string): Promise<void>;
   stats(): Promise<IndexStats>;
   close(): Promise<void>;
 }
