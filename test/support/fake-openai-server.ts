@@ -1,6 +1,17 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseBody, readBody } from './http-body.ts';
+import {
+  composeFakeCompletion,
+  type FakeChatMessage,
+  type FakeChatReplier,
+  type FakeCompletion,
+  fakeWords,
+} from './fake-chat-reply.ts';
+import { InjectedFaults, parseBody, readBody, sendBody, sendParts } from './http-body.ts';
+
+/** The fake's word tokens; they live with the chat replies, which count them too. */
+export { fakeWords };
 
 /** One request received by the fake, whatever the answer was. */
 export interface FakeOpenAiRequest {
@@ -16,7 +27,10 @@ export interface FakeOpenAiRequest {
 export interface FakeOpenAiOptions {
   /** When set, every request must carry `Authorization: Bearer <requireApiKey>`, or it gets a 401. */
   requireApiKey?: string;
-  /** Model ids listed by `GET /v1/models` and accepted by the endpoints. Default {@link defaultFakeModels}. */
+  /**
+   * Model ids listed by `GET /v1/models` and `GET /api/tags` and accepted by the endpoints (embedding and
+   * chat alike, as Ollama does). Default {@link defaultFakeModels}.
+   */
   models?: string[];
   /** Vector size when a request names no `dimensions`. Default 64. */
   defaultDimensions?: number;
@@ -26,21 +40,36 @@ export interface FakeOpenAiOptions {
 export interface FakeOpenAiServer {
   /** Base URL ending in `/v1`, for an OpenAI-compatible client's `baseURL`. */
   url: string;
+  /** The server root (`url` without `/v1`), where Ollama's own API (`/api/tags`) lives. */
+  rootUrl: string;
   requests: FakeOpenAiRequest[];
   /**
    * Answers the next `times` requests (default 1) with `status` and OpenAI's error body; `retryAfter`
    * (seconds) adds a `Retry-After` header, which the AI SDK honours (pass 0 to make retries instant).
    */
   failNext(status: number, times?: number, retryAfter?: number): void;
+  /** Reads the next `times` requests (default 1) and never answers them, so client timeouts fire. */
+  hangNext(times?: number): void;
+  /**
+   * Cuts the next `times` answers (default 1): a stream after its first chunk or two (no finish chunk,
+   * no `[DONE]`), a JSON body after half its bytes; then the connection is destroyed.
+   */
+  truncateNext(times?: number): void;
+  /** Scripts chat replies (the text before any `max_tokens` cut); `undefined` restores the default. */
+  setReply(replier: FakeChatReplier | undefined): void;
+  /** Stops the server, dropping open connections, hung ones included. */
   close(): Promise<void>;
 }
 
-/** Models the fake knows unless told otherwise. */
+/** Models the fake knows unless told otherwise: embedding models, then chat models. */
 export const defaultFakeModels: readonly string[] = [
   'text-embedding-3-small',
   'text-embedding-3-large',
   'text-embedding-ada-002',
   'nomic-embed-text',
+  'qwen2.5-coder:7b',
+  'gpt-4o-mini',
+  'llama3.2',
 ];
 
 /** Models that, like the real ones, refuse a `dimensions` parameter. */
@@ -63,36 +92,50 @@ class OpenAiFault extends Error {
   }
 }
 
+/** An answer sent as server-sent events: one `data:` line per event, then `data: [DONE]`. */
+class ServerSentEvents {
+  constructor(readonly events: readonly unknown[]) {}
+}
+
 /** What the fake knows while answering one request. */
 interface RouteContext {
   body: unknown;
   models: readonly string[];
   defaultDimensions: number;
+  replier: FakeChatReplier | undefined;
 }
 
-/** A route answers with a JSON body (status 200) or throws an {@link OpenAiFault}. */
+/**
+ * A route answers with a JSON body (status 200) or {@link ServerSentEvents}, or throws an
+ * {@link OpenAiFault}.
+ */
 interface Route {
   method: 'GET' | 'POST';
   path: string;
   handle(context: RouteContext): unknown;
 }
 
-/** The endpoints, one line each; a chat-completions route slots in here. */
+/** The endpoints, one line each. Ollama's native listing sits at the root, beside its `/v1` API. */
 const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/models', handle: listModels },
   { method: 'POST', path: '/v1/embeddings', handle: createEmbeddings },
+  { method: 'POST', path: '/v1/chat/completions', handle: createChatCompletion },
+  { method: 'GET', path: '/api/tags', handle: listOllamaTags },
 ];
 
 /**
  * A loopback stand-in for an OpenAI-compatible server (OpenAI, Ollama, vLLM, LM Studio) speaking the
- * real wire format: `POST /v1/embeddings` with `{ input, model, dimensions?, encoding_format? }` and
- * `GET /v1/models`, with OpenAI's error bodies and status codes. Its vectors come from
- * {@link fakeEmbedding}: deterministic, and closer for texts that share words. Every request is recorded,
- * including those answered with an injected failure.
+ * real wire format: `POST /v1/embeddings` with `{ input, model, dimensions?, encoding_format? }`,
+ * `POST /v1/chat/completions` (JSON or, with `stream: true`, server-sent `chat.completion.chunk`s),
+ * `GET /v1/models` and Ollama's `GET /api/tags`, with OpenAI's error bodies and status codes. Its
+ * vectors come from {@link fakeEmbedding}: deterministic, and closer for texts that share words; its chat
+ * replies from `fakeChatReply` unless scripted with `setReply`. Every request is recorded, including
+ * those answered with an injected failure, hung or cut off.
  */
 export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAiServer> {
   const requests: FakeOpenAiRequest[] = [];
-  const failures = { remaining: 0, status: 500, retryAfter: undefined as number | undefined };
+  const faults = new InjectedFaults();
+  const chat = { replier: undefined as FakeChatReplier | undefined };
   const models = options.models ?? defaultFakeModels;
   const defaultDimensions = options.defaultDimensions ?? 64;
   const server = createServer((request, response) => {
@@ -101,10 +144,12 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
         const path = new URL(request.url ?? '/', 'http://fake').pathname;
         const { body, json } = parseBody(text);
         requests.push({ method: request.method ?? 'GET', path, headers: request.headers, body });
-        if (failures.remaining > 0) {
-          failures.remaining -= 1;
-          throw injectedFault(failures.status, failures.retryAfter);
+        const failure = faults.takeFailure();
+        if (failure !== undefined) {
+          sendError(response, injectedFault(failure.status, failure.retryAfter), false);
+          return;
         }
+        if (faults.takeHang()) return;
         checkApiKey(request, options.requireApiKey);
         const route = routes.find(
           (candidate) => candidate.path === path && candidate.method === request.method,
@@ -119,19 +164,23 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
             'invalid_request_error',
           );
         }
-        sendJson(response, 200, route.handle({ body, models, defaultDimensions }));
+        const answer = route.handle({ body, models, defaultDimensions, replier: chat.replier });
+        if (answer instanceof ServerSentEvents) sendEvents(response, answer, faults.takeTruncation());
+        else sendJson(response, 200, answer, {}, faults.takeTruncation());
       })
-      .catch((error: unknown) => sendError(response, error));
+      .catch((error: unknown) => sendError(response, error, faults.takeTruncation()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1`,
+    rootUrl: `http://127.0.0.1:${port}`,
     requests,
-    failNext(status: number, times = 1, retryAfter?: number) {
-      failures.remaining = times;
-      failures.status = status;
-      failures.retryAfter = retryAfter;
+    failNext: (status, times, retryAfter) => faults.failNext(status, times, retryAfter),
+    hangNext: (times) => faults.hangNext(times),
+    truncateNext: (times) => faults.truncateNext(times),
+    setReply: (replier) => {
+      chat.replier = replier;
     },
     close: async () => {
       server.closeAllConnections();
@@ -156,22 +205,6 @@ export function fakeEmbedding(text: string, dimensions = 64): number[] {
   }
   const length = Math.hypot(...vector);
   return length === 0 ? vector : vector.map((value) => value / length);
-}
-
-/** The word tokens {@link fakeEmbedding} counts (also the fake's token usage). */
-export function fakeWords(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(stem);
-}
-
-const suffixes = ['ings', 'ing', 'edly', 'ed', 'es', 's'];
-
-function stem(word: string): string {
-  for (const suffix of suffixes) {
-    if (!word.endsWith(suffix) || word.length - suffix.length < 3) continue;
-    if (suffix === 's' && word.endsWith('ss')) return word;
-    return word.slice(0, -suffix.length);
-  }
-  return word;
 }
 
 /** 32-bit FNV-1a: tiny, stable across runs and platforms. */
@@ -229,7 +262,8 @@ function requireModel(model: unknown, models: readonly string[]): string {
   if (typeof model !== 'string' || model === '') {
     throw new OpenAiFault(400, 'you must provide a model parameter', 'invalid_request_error');
   }
-  if (!models.includes(model)) {
+  // Ollama resolves a name without a tag to `:latest`, and lists it that way.
+  if (!models.includes(model) && !models.includes(model.replace(/:latest$/, ''))) {
     throw new OpenAiFault(
       404,
       `The model \`${model}\` does not exist or you do not have access to it.`,
@@ -281,6 +315,168 @@ function readDimensions(dimensions: unknown, model: string, defaultDimensions: n
     );
   }
   return dimensions;
+}
+
+/**
+ * Ollama's native model list: the configured ids, a tagless id named `<id>:latest` as Ollama does, with
+ * made-up but stable sizes and digests.
+ */
+function listOllamaTags(context: RouteContext): unknown {
+  return {
+    models: context.models.map((id) => {
+      const name = id.includes(':') ? id : `${id}:latest`;
+      const family = id.split(/[:.-]/)[0] ?? id;
+      const parameters = /:(\d+(?:\.\d+)?)b\b/i.exec(id)?.[1];
+      return {
+        name,
+        model: name,
+        modified_at: '2025-01-01T00:00:00Z',
+        size: 100_000_000 + (fnv1a(name) % 5_000_000_000),
+        digest: createHash('sha256').update(name).digest('hex'),
+        details: {
+          parent_model: '',
+          format: 'gguf',
+          family,
+          families: [family],
+          parameter_size: parameters === undefined ? '1B' : `${parameters}B`,
+          quantization_level: 'Q4_K_M',
+        },
+      };
+    }),
+  };
+}
+
+function createChatCompletion(context: RouteContext): unknown {
+  const body = (context.body ?? {}) as Record<string, unknown>;
+  const model = requireModel(body.model, context.models);
+  const conversation = readChatMessages(body.messages);
+  const maxTokens = readMaxTokens(body);
+  const completion = composeFakeCompletion({ model, ...conversation }, context.replier, maxTokens);
+  const header = {
+    id: `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+    created: Math.floor(Date.now() / 1000),
+    model,
+    system_fingerprint: 'fp_quarry_fake',
+  };
+  if (body.stream === true) {
+    const options = (body.stream_options ?? {}) as Record<string, unknown>;
+    return new ServerSentEvents(chatChunks(header, completion, options.include_usage === true));
+  }
+  return {
+    ...header,
+    object: 'chat.completion',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: completion.text, refusal: null },
+        logprobs: null,
+        finish_reason: completion.finish,
+      },
+    ],
+    usage: chatUsage(completion),
+  };
+}
+
+/**
+ * The chunks of a streamed completion: the role, the text a few words at a time, the finish reason, and
+ * (when asked for) the usage in a last chunk without choices; OpenAI then puts `usage: null` on the others.
+ */
+function chatChunks(header: object, completion: FakeCompletion, includeUsage: boolean): unknown[] {
+  const chunk = (delta: object, finishReason: string | null) => ({
+    ...header,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    ...(includeUsage ? { usage: null } : {}),
+  });
+  const chunks: unknown[] = [
+    chunk({ role: 'assistant', content: '', refusal: null }, null),
+    ...completion.deltas.map((content) => chunk({ content }, null)),
+    chunk({}, completion.finish),
+  ];
+  if (includeUsage) {
+    chunks.push({ ...header, object: 'chat.completion.chunk', choices: [], usage: chatUsage(completion) });
+  }
+  return chunks;
+}
+
+function chatUsage(completion: FakeCompletion): unknown {
+  return {
+    prompt_tokens: completion.promptTokens,
+    completion_tokens: completion.completionTokens,
+    total_tokens: completion.promptTokens + completion.completionTokens,
+  };
+}
+
+const chatRoles = ['system', 'developer', 'user', 'assistant', 'tool'];
+
+/** The system prompt and the other messages, each content flattened to its text parts. */
+function readChatMessages(messages: unknown): { system: string; messages: FakeChatMessage[] } {
+  if (messages === undefined) {
+    throw new OpenAiFault(
+      400,
+      "Missing required parameter: 'messages'.",
+      'invalid_request_error',
+      'missing_required_parameter',
+      'messages',
+    );
+  }
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new OpenAiFault(
+      400,
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'invalid_request_error',
+      'empty_array',
+      'messages',
+    );
+  }
+  const read = messages.map((message: unknown, index) => {
+    const { role, content } = (message ?? {}) as Record<string, unknown>;
+    if (typeof role !== 'string' || !chatRoles.includes(role)) {
+      throw new OpenAiFault(
+        400,
+        `Invalid value: '${String(role)}'. Supported values are: 'system', 'assistant', 'user', 'tool', 'function', and 'developer'.`,
+        'invalid_request_error',
+        'invalid_value',
+        `messages[${index}].role`,
+      );
+    }
+    return { role, content: contentText(content) };
+  });
+  const isSystem = (message: FakeChatMessage) => message.role === 'system' || message.role === 'developer';
+  return {
+    system: read
+      .filter(isSystem)
+      .map((message) => message.content)
+      .join('\n\n'),
+    messages: read.filter((message) => !isSystem(message)),
+  };
+}
+
+/** A string content as is; an array of parts as its text parts joined (images and files have no text). */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part: unknown) => (part as { text?: unknown } | null)?.text)
+    .filter((text): text is string => typeof text === 'string')
+    .join('\n');
+}
+
+/** `max_completion_tokens` (what OpenAI's own client sends) wins over the older `max_tokens`. */
+function readMaxTokens(body: Record<string, unknown>): number | undefined {
+  const param = body.max_completion_tokens == null ? 'max_tokens' : 'max_completion_tokens';
+  const value = body[param];
+  if (value == null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new OpenAiFault(
+      400,
+      `Invalid '${param}': integer below minimum value. Expected a value >= 1, but got ${String(value)} instead.`,
+      'invalid_request_error',
+      'integer_below_min_value',
+      param,
+    );
+  }
+  return value;
 }
 
 function checkApiKey(request: IncomingMessage, requiredKey: string | undefined): void {
@@ -342,13 +538,30 @@ function sendJson(
   response: ServerResponse,
   status: number,
   body: unknown,
-  headers: Record<string, string> = {},
+  headers: Record<string, string>,
+  truncate: boolean,
 ) {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
+  sendBody(
+    response,
+    status,
+    { 'content-type': 'application/json', ...headers },
+    JSON.stringify(body),
+    truncate,
+  );
 }
 
-function sendError(response: ServerResponse, error: unknown): void {
+function sendEvents(response: ServerResponse, answer: ServerSentEvents, truncate: boolean): void {
+  const lines = [...answer.events.map((event) => JSON.stringify(event)), '[DONE]'];
+  sendParts(
+    response,
+    200,
+    { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+    lines.map((line) => `data: ${line}\n\n`),
+    truncate,
+  );
+}
+
+function sendError(response: ServerResponse, error: unknown, truncate: boolean): void {
   const fault =
     error instanceof OpenAiFault
       ? error
@@ -358,5 +571,6 @@ function sendError(response: ServerResponse, error: unknown): void {
     fault.status,
     { error: { message: fault.message, type: fault.type, param: fault.param, code: fault.code } },
     fault.headers,
+    truncate,
   );
 }
