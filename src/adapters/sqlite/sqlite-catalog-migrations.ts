@@ -55,4 +55,32 @@ export const catalogMigrations: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'conversations and their messages',
+    sql: `
+      -- message_count doubles as the last seq, so an append reads one row to number its batch.
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        message_count INTEGER NOT NULL DEFAULT 0 CHECK (message_count >= 0)
+      ) STRICT;
+      CREATE INDEX conversations_by_update ON conversations (updated_at DESC, id);
+
+      -- The primary key is the last line of defence against two writers taking the same seq. No foreign
+      -- key: SQLite enforces those only on connections that enable them, so deletes remove messages
+      -- explicitly instead.
+      CREATE TABLE conversation_messages (
+        conversation_id TEXT NOT NULL,
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content TEXT NOT NULL,
+        metadata TEXT NOT NULL CHECK (json_valid(metadata) AND json_type(metadata) = 'object'),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,5 +1,8 @@
 import type {
+  ConversationRecord,
   LockHolder,
+  MessageRecord,
+  MessageRole,
   RepoOrigin,
   RepoRecord,
   SyncRunRecord,
@@ -151,5 +154,59 @@ export function lockHolderToRow(resource: string, holder: LockHolder): LockRow {
     pid: holder.pid,
     host: holder.host,
     acquired_at: holder.acquiredAt,
+  };
+}
+
+/** A `conversations` row as SQLite stores it. */
+export interface ConversationRow {
+  id: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  message_count: number;
+}
+
+/** Turns a `conversations` row into the record the port speaks. */
+export function conversationFromRow(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    messageCount: row.message_count,
+  };
+}
+
+/** Turns a conversation record into the `conversations` row that stores it. */
+export function conversationToRow(record: ConversationRecord): ConversationRow {
+  return {
+    id: record.id,
+    title: record.title,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    message_count: record.messageCount,
+  };
+}
+
+/** A `conversation_messages` row as SQLite stores it: metadata as JSON text. */
+export interface MessageRow {
+  conversation_id: string;
+  seq: number;
+  role: string;
+  content: string;
+  metadata: string;
+  created_at: string;
+}
+
+/** Turns a `conversation_messages` row into the record the port speaks. */
+export function messageFromRow(row: MessageRow): MessageRecord {
+  return {
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    role: row.role as MessageRole,
+    content: row.content,
+    // The schema only lets a JSON object in, so parsing cannot fail nor yield another shape.
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: row.created_at,
   };
 }

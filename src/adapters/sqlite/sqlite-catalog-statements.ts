@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { LockRow, RepoRow, SyncRunResultRow, SyncRunRow } from './sqlite-catalog-rows.ts';
+import type {
+  ConversationRow,
+  LockRow,
+  MessageRow,
+  RepoRow,
+  SyncRunResultRow,
+  SyncRunRow,
+} from './sqlite-catalog-rows.ts';
 
 /** The prepared statements of one catalog connection, compiled once when the catalog opens. */
 export type CatalogStatements = ReturnType<typeof prepareCatalogStatements>;
@@ -49,5 +56,35 @@ export function prepareCatalogStatements(database: Database.Database) {
        VALUES (@resource, @token, @pid, @host, @acquired_at)`,
     ),
     deleteLock: database.prepare<[string, string]>('DELETE FROM locks WHERE resource = ? AND token = ?'),
+    ...prepareConversationStatements(database),
+  };
+}
+
+function prepareConversationStatements(database: Database.Database) {
+  return {
+    insertConversation: database.prepare<[ConversationRow]>(
+      `INSERT INTO conversations (id, title, created_at, updated_at, message_count)
+       VALUES (@id, @title, @created_at, @updated_at, @message_count)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    selectConversation: database.prepare<[string], ConversationRow>(
+      'SELECT * FROM conversations WHERE id = ?',
+    ),
+    selectConversations: database.prepare<[number], ConversationRow>(
+      'SELECT * FROM conversations ORDER BY updated_at DESC, id LIMIT ?',
+    ),
+    touchConversation: database.prepare<[{ id: string; updated_at: string; message_count: number }]>(
+      'UPDATE conversations SET updated_at = @updated_at, message_count = @message_count WHERE id = @id',
+    ),
+    deleteConversation: database.prepare<[string]>('DELETE FROM conversations WHERE id = ?'),
+    insertMessage: database.prepare<[MessageRow]>(
+      `INSERT INTO conversation_messages (conversation_id, seq, role, content, metadata, created_at)
+       VALUES (@conversation_id, @seq, @role, @content, @metadata, @created_at)`,
+    ),
+    // Reading from a seq rather than with ORDER BY ... DESC LIMIT walks the primary key forwards only.
+    selectMessagesAfter: database.prepare<[string, number], MessageRow>(
+      'SELECT * FROM conversation_messages WHERE conversation_id = ? AND seq > ? ORDER BY seq',
+    ),
+    deleteMessages: database.prepare<[string]>('DELETE FROM conversation_messages WHERE conversation_id = ?'),
   };
 }

@@ -7,8 +7,16 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
 import { describeCatalogContract } from '../../core/ports/catalog.contract.ts';
-import type { LockAttempt, LockHolder, RepoSettings } from '../../core/ports/catalog.ts';
+import type {
+  LockAttempt,
+  LockHolder,
+  MessageRecord,
+  NewMessage,
+  RepoSettings,
+} from '../../core/ports/catalog.ts';
 import { createSqliteCatalog, type SqliteCatalog } from './sqlite-catalog.ts';
+import { catalogMigrations } from './sqlite-catalog-migrations.ts';
+import { applySqliteMigrations } from './sqlite-migrations.ts';
 
 describeCatalogContract('sqlite', async () => {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-'));
@@ -141,7 +149,10 @@ describe('createSqliteCatalog', () => {
     const probe = new Database(databasePath, { readonly: true });
     try {
       const rows = probe.prepare('SELECT scope, version, applied_at FROM schema_migrations').all();
-      expect(rows).toEqual([{ scope: 'catalog', version: 1, applied_at: firstOpen.toISOString() }]);
+      expect(rows).toEqual([
+        { scope: 'catalog', version: 1, applied_at: firstOpen.toISOString() },
+        { scope: 'catalog', version: 2, applied_at: firstOpen.toISOString() },
+      ]);
     } finally {
       probe.close();
     }
@@ -236,6 +247,114 @@ describe('createSqliteCatalog', () => {
     ]);
   });
 
+  it('adds conversations to a version 1 database, keeping its repositories', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const older = new Database(databasePath);
+    const [repos] = catalogMigrations;
+    applySqliteMigrations(older, {
+      scope: 'catalog',
+      migrations: repos ? [repos] : [],
+      clock: () => new Date(),
+    });
+    older
+      .prepare("INSERT INTO repos (id, enabled, track, origin) VALUES ('owner/kept', 1, 'releases', 'user')")
+      .run();
+    older.close();
+
+    const catalog = open(databasePath);
+    expect((await catalog.listRepos()).map((repo) => repo.id)).toEqual(['owner/kept']);
+    await catalog.createConversation({ id: 'chat', title: 'After the upgrade', createdAt: at(0) });
+    expect(await catalog.appendMessages('chat', exchange('works?', 1))).toHaveLength(2);
+  });
+
+  it('keeps conversations and their messages when the file is opened again', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const first = open(databasePath);
+    await first.createConversation({ id: 'chat', title: 'How do I untar?', createdAt: at(0) });
+    const stored = await first.appendMessages('chat', exchange('How do I untar? ✓', 1));
+    await first.close();
+
+    const second = open(databasePath);
+    expect(await second.listMessages('chat')).toEqual(stored);
+    expect(await second.getConversation('chat')).toEqual({
+      id: 'chat',
+      title: 'How do I untar?',
+      createdAt: at(0),
+      updatedAt: at(2),
+      messageCount: 2,
+    });
+    expect(await second.appendMessages('chat', exchange('And zip?', 3))).toMatchObject([
+      { seq: 3 },
+      { seq: 4 },
+    ]);
+  });
+
+  it('rolls back every row of a batch when the database fails in the middle of it', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const catalog = open(databasePath);
+    await catalog.createConversation({ id: 'chat', title: 'Chat', createdAt: at(0) });
+    const history = await catalog.appendMessages('chat', exchange('kept?', 1));
+    // A trigger fails the third row of the batch, after two went in, as a full disk would.
+    const saboteur = new Database(databasePath);
+    saboteur.exec(`CREATE TRIGGER fail_fifth BEFORE INSERT ON conversation_messages WHEN NEW.seq = 5
+      BEGIN SELECT RAISE(ABORT, 'disk full, say'); END`);
+    saboteur.close();
+
+    const batch = [...exchange('lost?', 3), ...exchange('lost too?', 5)];
+    await expect(catalog.appendMessages('chat', batch)).rejects.toThrow(databasePath);
+    expect(await catalog.listMessages('chat')).toEqual(history);
+    expect(await catalog.getConversation('chat')).toMatchObject({ updatedAt: at(2), messageCount: 2 });
+  });
+
+  it('numbers appends from two instances on one file in one sequence', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const left = open(databasePath);
+    const right = open(databasePath);
+    await left.createConversation({ id: 'chat', title: 'Shared', createdAt: at(0) });
+    await left.appendMessages('chat', exchange('left?', 1));
+    await right.appendMessages('chat', exchange('right?', 3));
+    await left.appendMessages('chat', exchange('left again?', 5));
+    const contents = (await right.listMessages('chat')).map((message) => `${message.seq} ${message.content}`);
+    expect(contents).toEqual([
+      '1 left?',
+      '2 Answer to left?',
+      '3 right?',
+      '4 Answer to right?',
+      '5 left again?',
+      '6 Answer to left again?',
+    ]);
+    expect(await right.deleteConversation('chat')).toBe(true);
+    expect(await left.getConversation('chat')).toBeUndefined();
+  });
+
+  it('never gives two processes appending at once the same seq, and keeps each exchange together', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const setup = open(databasePath);
+    await setup.createConversation({ id: 'chat', title: 'Busy', createdAt: at(0) });
+    const writers = ['writer-0', 'writer-1', 'writer-2', 'writer-3'];
+    const exchanges = 40;
+    await raceToAppend(databasePath, writers, exchanges);
+
+    const messages = await setup.listMessages('chat');
+    expect(messages.map((message) => message.seq)).toEqual(
+      Array.from({ length: writers.length * exchanges * 2 }, (_, index) => index + 1),
+    );
+    const pairs = pairsOf(messages);
+    for (const [question, answer] of pairs) {
+      expect([question.role, answer.role]).toEqual(['user', 'assistant']);
+      expect(answer.content).toBe(`Answer to ${question.content}`);
+    }
+    for (const writer of writers) {
+      const asked = pairs
+        .map(([question]) => question.content)
+        .filter((content) => content.startsWith(writer));
+      expect(asked).toEqual(Array.from({ length: exchanges }, (_, index) => `${writer} question ${index}`));
+    }
+    expect(await setup.getConversation('chat')).toMatchObject({
+      messageCount: writers.length * exchanges * 2,
+    });
+  });
+
   it('can be closed twice', async () => {
     const catalog = open(path.join(await temporaryFolder(), 'catalog.db'));
     await catalog.close();
@@ -243,24 +362,66 @@ describe('createSqliteCatalog', () => {
   });
 });
 
+function at(minute: number): string {
+  return new Date(Date.UTC(2025, 3, 1, 9, minute)).toISOString();
+}
+
+function exchange(question: string, minute: number): NewMessage[] {
+  return [
+    { role: 'user', content: question, metadata: {}, createdAt: at(minute) },
+    {
+      role: 'assistant',
+      content: `Answer to ${question}`,
+      metadata: { model: 'test-model', citations: [{ path: 'README.md', lines: [1, 3] }] },
+      createdAt: at(minute + 1),
+    },
+  ];
+}
+
+function pairsOf(messages: MessageRecord[]): [MessageRecord, MessageRecord][] {
+  const pairs: [MessageRecord, MessageRecord][] = [];
+  for (let index = 0; index + 1 < messages.length; index += 2) {
+    const [question, answer] = [messages[index], messages[index + 1]];
+    if (question !== undefined && answer !== undefined) pairs.push([question, answer]);
+  }
+  return pairs;
+}
+
 const catalogModule = fileURLToPath(new URL('./sqlite-catalog.ts', import.meta.url));
 
-// Each child opens the catalog (racing on the first migration too), says it is ready, and starts trying
-// the locks only when the parent says go, so that the attempts of different processes overlap.
-const childScript = `
-  import { createSqliteCatalog } from ${JSON.stringify(catalogModule)};
-  const catalog = createSqliteCatalog({ path: process.env.QUARRY_TEST_DATABASE });
-  process.stdout.write('ready\\n');
-  process.stdin.once('data', async () => {
-    const attempts = [];
-    for (let index = 0; index < Number(process.env.QUARRY_TEST_RESOURCES); index++) {
-      const holder = { token: process.env.QUARRY_TEST_TOKEN, pid: process.pid, host: 'child', acquiredAt: 'now' };
-      attempts.push(await catalog.tryLock('resource-' + index, holder));
-    }
-    await catalog.close();
-    process.stdout.write(JSON.stringify(attempts) + '\\n');
-    process.stdin.destroy();
-  });
+// Each child opens the catalog (racing on the first migration too), says it is ready, and starts its work
+// only when the parent says go, so that the work of different processes overlaps.
+function childScript(work: string): string {
+  return `
+    import { createSqliteCatalog } from ${JSON.stringify(catalogModule)};
+    const catalog = createSqliteCatalog({ path: process.env.QUARRY_TEST_DATABASE });
+    process.stdout.write('ready\\n');
+    process.stdin.once('data', async () => {
+      const results = [];
+      for (let index = 0; index < Number(process.env.QUARRY_TEST_COUNT); index++) {
+        const name = process.env.QUARRY_TEST_NAME;
+        ${work}
+      }
+      await catalog.close();
+      process.stdout.write(JSON.stringify(results) + '\\n');
+      process.stdin.destroy();
+    });
+  `;
+}
+
+const lockWork = `
+  const holder = { token: name, pid: process.pid, host: 'child', acquiredAt: 'now' };
+  results.push(await catalog.tryLock('resource-' + index, holder));
+`;
+
+const appendWork = `
+  const question = name + ' question ' + index;
+  const time = new Date().toISOString();
+  const batch = [
+    { role: 'user', content: question, metadata: {}, createdAt: time },
+    { role: 'assistant', content: 'Answer to ' + question, metadata: { by: name }, createdAt: time },
+  ];
+  results.push((await catalog.appendMessages('chat', batch)).map((message) => message.seq));
 `;
 
 async function raceForLocks(
@@ -268,13 +429,27 @@ async function raceForLocks(
   tokens: string[],
   resources: number,
 ): Promise<LockAttempt[][]> {
-  const children = tokens.map((token) =>
-    spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', childScript], {
+  return (await runChildren(childScript(lockWork), databasePath, tokens, resources)) as LockAttempt[][];
+}
+
+async function raceToAppend(databasePath: string, writers: string[], exchanges: number): Promise<void> {
+  await runChildren(childScript(appendWork), databasePath, writers, exchanges);
+}
+
+/** Runs one child per name, all starting together, and returns what each printed last, parsed. */
+async function runChildren(
+  script: string,
+  databasePath: string,
+  names: string[],
+  count: number,
+): Promise<unknown[]> {
+  const children = names.map((name) =>
+    spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       env: {
         ...process.env,
         QUARRY_TEST_DATABASE: databasePath,
-        QUARRY_TEST_TOKEN: token,
-        QUARRY_TEST_RESOURCES: String(resources),
+        QUARRY_TEST_NAME: name,
+        QUARRY_TEST_COUNT: String(count),
       },
       stdio: ['pipe', 'pipe', 'inherit'],
     }),
@@ -283,7 +458,7 @@ async function raceForLocks(
   await Promise.all(outputs.map((output) => output.firstLine));
   for (const child of children) child.stdin.write('go\n');
   const lines = await Promise.all(outputs.map((output) => output.all));
-  return lines.map((childLines) => JSON.parse(childLines.at(-1) ?? '[]') as LockAttempt[]);
+  return lines.map((childLines) => JSON.parse(childLines.at(-1) ?? '[]') as unknown);
 }
 
 function collectLines(child: ReturnType<typeof spawn>): { firstLine: Promise<void>; all: Promise<string[]> } {
@@ -300,7 +475,7 @@ function collectLines(child: ReturnType<typeof spawn>): { firstLine: Promise<voi
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0) resolve(text.trim().split('\n'));
-      else reject(new Error(`A lock-racing child process exited with code ${code}.`));
+      else reject(new Error(`A racing child process exited with code ${code}.`));
     });
   });
   return { firstLine, all };

@@ -4,8 +4,12 @@ import Database from 'better-sqlite3';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
 import type {
   Catalog,
+  ConversationRecord,
   LockAttempt,
   LockHolder,
+  MessageRecord,
+  NewConversation,
+  NewMessage,
   RepoRecord,
   RepoSettings,
   SyncRunRecord,
@@ -21,6 +25,7 @@ import {
   syncRunToRow,
 } from './sqlite-catalog-rows.ts';
 import { type CatalogStatements, prepareCatalogStatements } from './sqlite-catalog-statements.ts';
+import { SqliteConversations } from './sqlite-conversations.ts';
 import { applySqliteMigrations } from './sqlite-migrations.ts';
 import { translateSqliteError } from './translate-sqlite-error.ts';
 
@@ -81,11 +86,13 @@ class SqliteCatalogStore implements SqliteCatalog {
   readonly path: string;
   private readonly database: Database.Database;
   private readonly statements: CatalogStatements;
+  private readonly conversations: SqliteConversations;
 
   constructor(database: Database.Database, databasePath: string) {
     this.database = database;
     this.path = databasePath;
     this.statements = prepareCatalogStatements(database);
+    this.conversations = new SqliteConversations(database, this.statements);
   }
 
   async addRepo(settings: RepoSettings): Promise<RepoRecord> {
@@ -197,6 +204,30 @@ class SqliteCatalogStore implements SqliteCatalog {
 
   async breakLock(resource: string, token: string): Promise<boolean> {
     return this.guard(() => this.statements.deleteLock.run(resource, token).changes === 1);
+  }
+
+  async createConversation(conversation: NewConversation): Promise<ConversationRecord> {
+    return this.guard(() => this.conversations.create(conversation));
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    return this.guard(() => this.conversations.get(id));
+  }
+
+  async listConversations(options: { limit?: number } = {}): Promise<ConversationRecord[]> {
+    return this.guard(() => this.conversations.list(options));
+  }
+
+  async listMessages(conversationId: string, options: { lastTurns?: number } = {}): Promise<MessageRecord[]> {
+    return this.guard(() => this.conversations.listMessages(conversationId, options));
+  }
+
+  async appendMessages(conversationId: string, messages: readonly NewMessage[]): Promise<MessageRecord[]> {
+    return this.guard(() => this.conversations.append(conversationId, messages));
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    return this.guard(() => this.conversations.delete(id));
   }
 
   async close(): Promise<void> {
