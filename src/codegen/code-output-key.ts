@@ -1,0 +1,75 @@
+import { ConflictError } from '../core/errors/index.ts';
+import type { ObjectStore } from '../core/ports/object-store.ts';
+
+/** Every generated file is stored under this prefix. */
+export const codeOutputPrefix = 'code_output/';
+
+/** Longest slug; long enough to recognise a request in a listing, short enough for any file system. */
+const slugLimit = 48;
+
+/** How many numbered variants of one key are tried before giving up (a runaway loop would be worse). */
+const maximumAttempts = 1000;
+
+/**
+ * The key of a generated file: `code_output/<YYYY-MM-DD>/<HHmmss>-<slug>.<extension>`, in UTC so keys
+ * sort by time whatever the server's time zone. `attempt` 2, 3, … adds `-2`, `-3` before the extension,
+ * for requests that would otherwise land on the same key.
+ */
+export function codeOutputKey(createdAt: Date, message: string, extension: string, attempt = 1): string {
+  const iso = createdAt.toISOString();
+  const day = iso.slice(0, 10);
+  const time = iso.slice(11, 19).replaceAll(':', '');
+  const suffix = attempt > 1 ? `-${attempt}` : '';
+  return `${codeOutputPrefix}${day}/${time}-${slugOf(message)}${suffix}.${extension}`;
+}
+
+/** The key of the JSON sidecar that describes the generated file stored under `codeKey`. */
+export function sidecarKeyOf(codeKey: string): string {
+  return `${codeKey}.json`;
+}
+
+/**
+ * A short file-name-safe summary of a request: lowercase ASCII words joined by `-`, accents stripped
+ * (`Créer une API` → `creer-une-api`), cut at a word boundary after at most 48 characters, and `code`
+ * when nothing usable is left (a message in a non-Latin script, or only punctuation).
+ */
+export function slugOf(message: string): string {
+  const words = message
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return cutAtWord(words) || 'code';
+}
+
+function cutAtWord(slug: string): string {
+  if (slug.length <= slugLimit) return slug;
+  const cut = slug.slice(0, slugLimit + 1);
+  const boundary = cut.lastIndexOf('-');
+  // One very long word has no boundary to cut at: a hard cut is better than an empty slug.
+  return boundary > 0 ? cut.slice(0, boundary) : slug.slice(0, slugLimit);
+}
+
+/**
+ * The first key from {@link codeOutputKey} (attempt 1, 2, …) whose file and sidecar are both absent.
+ * Checking and writing are separate calls, so two processes storing the same request in the same second
+ * could still pick the same key; the store has no create-if-absent operation, and for one user's requests
+ * the window is a few milliseconds.
+ */
+export async function findFreeCodeOutputKey(
+  store: ObjectStore,
+  createdAt: Date,
+  message: string,
+  extension: string,
+): Promise<string> {
+  for (let attempt = 1; attempt <= maximumAttempts; attempt += 1) {
+    const key = codeOutputKey(createdAt, message, extension, attempt);
+    const [file, sidecar] = await Promise.all([store.head(key), store.head(sidecarKeyOf(key))]);
+    if (!file && !sidecar) return key;
+  }
+  throw new ConflictError(
+    `There are already ${maximumAttempts} stored outputs named ${codeOutputKey(createdAt, message, extension)}.`,
+    { hint: 'Wait a second and try again.' },
+  );
+}

@@ -1,0 +1,44 @@
+import { APICallError, RetryError } from 'ai';
+import { QuarryError, UpstreamError } from '../core/errors/index.ts';
+
+const maxDetailLength = 300;
+
+/**
+ * Turns whatever a model call threw (an AI SDK `APICallError`, a `RetryError` wrapping several, a network
+ * failure, a stream cut off half-way) into one `UpstreamError` sentence naming the model. Quarry's own
+ * errors pass through unchanged. The provider's text is kept short; it has already been redacted by the
+ * adapter that made the call.
+ */
+export function modelFailure(modelName: string, error: unknown): Error {
+  if (QuarryError.is(error)) return error;
+  const last = RetryError.isInstance(error) ? error.lastError : error;
+  const attempts = RetryError.isInstance(error) ? ` after ${error.errors.length} attempts` : '';
+  const status = APICallError.isInstance(last) ? last.statusCode : undefined;
+  const detail = describe(last);
+  return new UpstreamError(`The model ${modelName} failed${attempts}: ${detail}.`, {
+    hint: hintFor(status),
+    cause: new Error(detail),
+  });
+}
+
+function hintFor(status: number | undefined): string {
+  if (status === 401 || status === 403)
+    return 'The endpoint refused the credentials; check the API key or AWS credentials of the model entry.';
+  if (status === 404)
+    return 'Check the model id and the base URL of the model entry (run "quarry models list").';
+  if (status === 429) return 'The endpoint is rate limiting; wait a little and try again.';
+  return 'Check that the model endpoint is running and reachable (run "quarry models list"), or pick another model with --model.';
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  // undici hides the useful part ("no answer within …", ECONNREFUSED) in the cause of "fetch failed".
+  const text = message === 'fetch failed' && cause !== '' ? `the connection failed (${cause})` : message;
+  const oneLine = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  const short = oneLine.length > maxDetailLength ? `${oneLine.slice(0, maxDetailLength)}…` : oneLine;
+  if (APICallError.isInstance(error) && error.statusCode !== undefined) {
+    return `it answered ${error.statusCode}${short === '' ? '' : ` (${short})`}`;
+  }
+  return short === '' ? 'unknown error' : short;
+}
