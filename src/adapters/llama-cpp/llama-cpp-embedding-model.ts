@@ -1,15 +1,9 @@
 import * as path from 'node:path';
 import type { EmbeddingModelV3, EmbeddingModelV3CallOptions, EmbeddingModelV3Result } from '@ai-sdk/provider';
-import {
-  getLlama,
-  type Llama,
-  type LlamaEmbeddingContext,
-  LlamaLogLevel,
-  type LlamaModel,
-  type Token,
-} from 'node-llama-cpp';
-import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
+import type { Llama, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
+import { ValidationError } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/ports/logger.ts';
+import { loadLlama, messageOf } from './load-llama.ts';
 
 /** Options of {@link LlamaCppEmbeddingModel.load}. */
 export interface LlamaCppEmbeddingModelOptions {
@@ -27,6 +21,9 @@ export interface LlamaCppEmbeddingModelOptions {
 }
 
 const defaultMaxInputTokens = 2048;
+
+const unloadableHint =
+  'Use knowledge.embedding.provider openai-compatible (for example with Ollama) or bedrock instead.';
 
 /**
  * An AI SDK embedding model (`EmbeddingModelV3`) computed in-process by llama.cpp from a GGUF file, on the
@@ -65,7 +62,7 @@ export class LlamaCppEmbeddingModel implements EmbeddingModelV3 {
    * `UpstreamError`; a file that is not a loadable GGUF model a `ValidationError`.
    */
   static async load(options: LlamaCppEmbeddingModelOptions): Promise<LlamaCppEmbeddingModel> {
-    const llama = await loadLlama(options.logger);
+    const llama = await loadLlama(options.logger, unloadableHint);
     try {
       const model = await llama.loadModel({ modelPath: options.modelPath });
       const trained = model.trainContextSize > 0 ? model.trainContextSize : defaultMaxInputTokens;
@@ -133,34 +130,4 @@ export class LlamaCppEmbeddingModel implements EmbeddingModelV3 {
     }
     return { input: cut, length: cutLength };
   }
-}
-
-async function loadLlama(logger: Logger | undefined): Promise<Llama> {
-  try {
-    return await getLlama({
-      gpu: false,
-      build: 'never',
-      logLevel: LlamaLogLevel.warn,
-      logger: (level, message) => forwardLog(logger, level, message),
-    });
-  } catch (error) {
-    throw new UpstreamError(`llama.cpp could not be loaded on this machine: ${messageOf(error)}.`, {
-      hint: 'Use knowledge.embedding.provider openai-compatible (for example with Ollama) or bedrock instead.',
-      cause: error,
-    });
-  }
-}
-
-function forwardLog(logger: Logger | undefined, level: LlamaLogLevel, message: string): void {
-  if (logger === undefined) return;
-  const line = message.trim();
-  if (line === '') return;
-  if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal)
-    logger.warn({ source: 'llama.cpp' }, line);
-  else logger.debug({ source: 'llama.cpp' }, line);
-}
-
-function messageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
 }

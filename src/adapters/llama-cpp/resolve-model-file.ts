@@ -12,18 +12,28 @@ export interface ResolveModelFileOptions {
   fetch?: typeof fetch;
   /** Relative paths are resolved from here. Default the current working directory. */
   workingDirectory?: string;
-  /** Sent to huggingface.co only, for gated or private repositories. */
+  /** Sent to the Hugging Face endpoint only, for gated or private repositories. */
   huggingFaceToken?: string;
+  /** Where `hf:` references are fetched from (`HF_ENDPOINT`, for a mirror). Default `https://huggingface.co`. */
+  huggingFaceEndpoint?: string;
   /** A download that receives no data for this long fails. Default 60 000. */
   idleTimeoutMs?: number;
   signal?: AbortSignal;
+  /** What the model is for, in messages. Default `embedding model`. */
+  purpose?: string;
+  /** The setting that names the model, in hints. Default `knowledge.embedding.model`. */
+  setting?: string;
+  /** Called as a download advances; `totalBytes` is `undefined` when the server does not say. */
+  onProgress?: (receivedBytes: number, totalBytes: number | undefined) => void;
 }
+
+const huggingFaceOrigin = 'https://huggingface.co';
 
 /** Every GGUF file starts with these four bytes; anything else is an error page or a different format. */
 const ggufMagic = Buffer.from('GGUF', 'ascii');
 
-const downloadHint =
-  'Download the GGUF file on a machine with internet access, copy it here and set knowledge.embedding.model to its path.';
+const downloadHint = (setting: string) =>
+  `Download the GGUF file on a machine with internet access, copy it here and set ${setting} to its path.`;
 
 /**
  * Turns `knowledge.embedding.model` for llama-cpp into the path of a local GGUF file. A path (relative to
@@ -36,46 +46,62 @@ const downloadHint =
 export async function resolveModelFile(model: string, options: ResolveModelFileOptions): Promise<string> {
   const specification = model.trim();
   if (!/^(https?:\/\/|hf:)/i.test(specification)) return localModelFile(specification, options);
-  const url = downloadUrl(specification);
-  const destination = path.join(options.modelsFolder, cacheFileName(url));
+  const setting = options.setting ?? 'knowledge.embedding.model';
+  const url = downloadUrl(specification, setting, options.huggingFaceEndpoint ?? huggingFaceOrigin);
+  // Named after the canonical URL, so a copy fetched through a mirror (HF_ENDPOINT) is found either way.
+  const destination = path.join(
+    options.modelsFolder,
+    cacheFileName(downloadUrl(specification, setting, huggingFaceOrigin)),
+  );
   if (await isNonEmptyFile(destination)) return destination;
   await mkdir(options.modelsFolder, { recursive: true });
   await download(url, destination, options);
   return destination;
 }
 
+/**
+ * Where {@link resolveModelFile} keeps (or would keep) the download of an `https://…` or `hf:…` model
+ * reference under `modelsFolder`, whether or not it is there yet; `undefined` for a local path or a
+ * reference that is not a valid URL. Touches neither the disk nor the network.
+ */
+export function cachedModelFile(specification: string, modelsFolder: string): string | undefined {
+  const trimmed = specification.trim();
+  if (!/^(https?:\/\/|hf:)/i.test(trimmed)) return undefined;
+  try {
+    return path.join(modelsFolder, cacheFileName(downloadUrl(trimmed, 'model', huggingFaceOrigin)));
+  } catch {
+    return undefined;
+  }
+}
+
 async function localModelFile(specification: string, options: ResolveModelFileOptions): Promise<string> {
   const expanded = specification.replace(/^~(?=$|[\\/])/, homedir());
   const absolute = path.resolve(options.workingDirectory ?? process.cwd(), expanded);
-  const hint =
-    'Set knowledge.embedding.model to the path of a .gguf embedding model, or to an https:// or hf:owner/repo/file.gguf URL to download one.';
+  const purpose = options.purpose ?? 'embedding model';
+  const hint = `Set ${options.setting ?? 'knowledge.embedding.model'} to the path of a .gguf ${purpose}, or to an https:// or hf:owner/repo/file.gguf URL to download one.`;
   const stats = await stat(absolute).catch(() => undefined);
   if (stats === undefined)
-    throw new NotFoundError(`The embedding model file ${absolute} does not exist.`, { hint });
-  if (!stats.isFile())
-    throw new NotFoundError(`The embedding model path ${absolute} is not a file.`, { hint });
+    throw new NotFoundError(`The ${purpose} file ${absolute} does not exist.`, { hint });
+  if (!stats.isFile()) throw new NotFoundError(`The ${purpose} path ${absolute} is not a file.`, { hint });
   return absolute;
 }
 
 /** `hf:owner/repo/dir/file.gguf#branch` → `https://huggingface.co/owner/repo/resolve/branch/dir/file.gguf`. */
-function downloadUrl(specification: string): URL {
+function downloadUrl(specification: string, setting: string, huggingFaceEndpoint: string): URL {
   if (/^hf:/i.test(specification)) {
     const [location = '', branch = 'main'] = specification.slice(3).split('#');
     const segments = location.split('/').filter((segment) => segment !== '');
     const [owner, repo, ...file] = segments;
     if (owner === undefined || repo === undefined || file.length === 0 || segments.includes('..')) {
-      throw new ValidationError(
-        `knowledge.embedding.model ${specification} is not a valid Hugging Face URI.`,
-        {
-          hint: 'Use hf:owner/repo/file.gguf (optionally followed by #branch), or an https:// URL of the .gguf file.',
-        },
-      );
+      throw new ValidationError(`${setting} ${specification} is not a valid Hugging Face URI.`, {
+        hint: 'Use hf:owner/repo/file.gguf (optionally followed by #branch), or an https:// URL of the .gguf file.',
+      });
     }
     const encoded = [owner, repo, 'resolve', branch, ...file].map(encodeURIComponent).join('/');
-    return new URL(`https://huggingface.co/${encoded}`);
+    return new URL(`${huggingFaceEndpoint.replace(/\/+$/, '')}/${encoded}`);
   }
   if (!URL.canParse(specification)) {
-    throw new ValidationError('knowledge.embedding.model is not a valid URL.', {
+    throw new ValidationError(`${setting} is not a valid URL.`, {
       hint: 'Use the https:// URL of a .gguf file, an hf:owner/repo/file.gguf URI, or a local path.',
     });
   }
@@ -121,15 +147,23 @@ async function download(url: URL, destination: string, options: ResolveModelFile
   try {
     const response = await requestModel(url, signal, options);
     progress.answered = true;
-    await writeBody(response, temporary, progress, touch);
+    const report = options.onProgress;
+    const total = Number(response.headers.get('content-length') ?? Number.NaN);
+    await writeBody(response, temporary, progress, () => {
+      touch();
+      report?.(progress.bytes, Number.isFinite(total) ? total : undefined);
+    });
     await rename(temporary, destination);
   } catch (error) {
     await rm(temporary, { force: true });
     if (options.signal?.aborted) throw options.signal.reason;
     const reason = describeFailure(error, url, idle.signal, progress);
-    throw new UpstreamError(`The download of the embedding model ${source} failed: ${reason}.`, {
-      hint: downloadHint,
-    });
+    throw new UpstreamError(
+      `The download of the ${options.purpose ?? 'embedding model'} ${source} failed: ${reason}.`,
+      {
+        hint: downloadHint(options.setting ?? 'knowledge.embedding.model'),
+      },
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -141,7 +175,8 @@ async function requestModel(
   options: ResolveModelFileOptions,
 ): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/octet-stream, */*;q=0.1' };
-  if (options.huggingFaceToken && url.hostname === 'huggingface.co') {
+  const huggingFace = new URL(options.huggingFaceEndpoint ?? huggingFaceOrigin);
+  if (options.huggingFaceToken && url.origin === huggingFace.origin) {
     headers.authorization = `Bearer ${options.huggingFaceToken}`;
   }
   // fetch refuses URLs with credentials, so userinfo becomes Basic authentication.
@@ -180,11 +215,11 @@ async function writeBody(
   const reader = response.body.getReader();
   try {
     for (let part = await reader.read(); !part.done; part = await reader.read()) {
-      touch();
       const bytes = Buffer.from(part.value.buffer, part.value.byteOffset, part.value.byteLength);
       if (progress.bytes < ggufMagic.length) assertGgufStart(bytes, progress.bytes);
       await file.write(bytes);
       progress.bytes += bytes.length;
+      touch();
     }
   } finally {
     await reader.cancel().catch(() => {});
