@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseByteSize } from './byte-size.ts';
 import { ValidationError } from './errors/index.ts';
+import { modelsSchema } from './model-config.ts';
 
 /** Repositories synced when the configuration names none. */
 export const defaultRepos = ['awslabs/aws-solutions-constructs', 'aws/aws-iot-device-sdk-js-v2'] as const;
@@ -134,6 +135,7 @@ export const configSchema = z.object({
       embedding: embeddingSchema.prefault({}),
     })
     .prefault({}),
+  models: modelsSchema,
   aws: z
     .object({
       region: z.string().optional(),

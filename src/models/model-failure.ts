@@ -30,7 +30,18 @@ function hintFor(status: number | undefined): string {
   return 'Check that the model endpoint is running and reachable (run "quarry models list"), or pick another model with --model.';
 }
 
+/** A stream that started and then broke: undici's "terminated", which the SDK may wrap as a 200 response error. */
+function isCutOff(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  return (
+    message === 'terminated' ||
+    (APICallError.isInstance(error) && error.statusCode === 200 && cause === 'terminated')
+  );
+}
+
 function describe(error: unknown): string {
+  if (isCutOff(error)) return 'the answer stream was cut off before it finished (the connection closed)';
   const message = error instanceof Error ? error.message : String(error);
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
   // undici hides the useful part ("no answer within …", ECONNREFUSED) in the cause of "fetch failed".

@@ -7,6 +7,7 @@ import { type EmbeddingRuntime, embeddingKey } from '../../models/embedding-runt
 import { bedrockEmbeddingOptions } from './bedrock-embedding-options.ts';
 import { fetchWithTimeout } from './fetch-with-timeout.ts';
 import { guardEmbeddingModel } from './guard-embedding-model.ts';
+import { type SplitUrl, splitUrlCredentials } from './split-url-credentials.ts';
 
 /** Options of {@link createEmbeddingRuntime}; every side effect can be passed in. */
 export interface CreateEmbeddingRuntimeOptions {
@@ -107,7 +108,7 @@ async function openAiCompatibleRuntime(build: Build): Promise<EmbeddingRuntime> 
 }
 
 /** The base URL without userinfo (fetch refuses credentials in URLs), and that userinfo as Basic credentials. */
-function parseBaseUrl(baseUrl: string | undefined): { url: string; basic?: string; password?: string } {
+function parseBaseUrl(baseUrl: string | undefined): SplitUrl {
   if (baseUrl === undefined) {
     throw new ValidationError(
       'knowledge.embedding.baseUrl is required when knowledge.embedding.provider is openai-compatible.',
@@ -122,16 +123,7 @@ function parseBaseUrl(baseUrl: string | undefined): { url: string; basic?: strin
       hint: 'Set knowledge.embedding.baseUrl to the /v1 URL of the endpoint, e.g. http://127.0.0.1:11434/v1.',
     });
   }
-  if (parsed.username === '' && parsed.password === '') return { url: parsed.href.replace(/\/+$/, '') };
-  const username = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
-  parsed.username = '';
-  parsed.password = '';
-  return {
-    url: parsed.href.replace(/\/+$/, ''),
-    basic: Buffer.from(`${username}:${password}`, 'utf8').toString('base64'),
-    password,
-  };
+  return splitUrlCredentials(parsed.href);
 }
 
 async function bedrockRuntime(build: Build): Promise<EmbeddingRuntime> {

@@ -1,6 +1,7 @@
 import type { EmbeddingModelV3, SharedV3ProviderOptions } from '@ai-sdk/provider';
-import { APICallError, wrapEmbeddingModel } from 'ai';
+import { wrapEmbeddingModel } from 'ai';
 import type { Redactor } from '../../core/redact.ts';
+import { redactModelError as redactError } from './redact-model-error.ts';
 
 /** Options of {@link guardEmbeddingModel}. */
 export interface GuardEmbeddingModelOptions {
@@ -38,23 +39,4 @@ export function guardEmbeddingModel(
       },
     },
   });
-}
-
-function redactError(error: unknown, redact: Redactor): unknown {
-  if (APICallError.isInstance(error)) {
-    // The request body (the texts) and the raw cause are left out: they are large and may echo secrets.
-    return new APICallError({
-      message: redact(error.message),
-      url: redact(error.url),
-      requestBodyValues: undefined,
-      isRetryable: error.isRetryable,
-      ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
-      ...(error.responseHeaders === undefined ? {} : { responseHeaders: error.responseHeaders }),
-      ...(error.responseBody === undefined ? {} : { responseBody: redact(error.responseBody) }),
-    });
-  }
-  if (!(error instanceof Error) || error.name === 'AbortError' || error.name === 'TimeoutError') return error;
-  const safe = new Error(redact(error.message));
-  safe.name = error.name;
-  return safe;
 }

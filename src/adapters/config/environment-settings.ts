@@ -31,6 +31,12 @@ export const environmentSettings: ReadonlyArray<{ variable: string; path: string
   { variable: 'QUARRY_EMBEDDING_API_KEY', path: 'knowledge.embedding.apiKey' },
   { variable: 'QUARRY_EMBEDDING_DIMENSIONS', path: 'knowledge.embedding.dimensions' },
   { variable: 'QUARRY_EMBEDDING_BATCH_SIZE', path: 'knowledge.embedding.batchSize' },
+  { variable: 'QUARRY_MODEL', path: 'models.default' },
+  { variable: 'QUARRY_MODEL_BASE_URL', path: 'models.baseURL' },
+  { variable: 'QUARRY_MODEL_CONTEXT_TOKENS', path: 'models.contextTokens' },
+  { variable: 'QUARRY_MODEL_MAX_OUTPUT_TOKENS', path: 'models.maxOutputTokens' },
+  { variable: 'QUARRY_MODEL_TIMEOUT_MS', path: 'models.requestTimeoutMs' },
+  { variable: 'QUARRY_MODEL_THREADS', path: 'models.threads' },
   { variable: 'AWS_REGION', path: 'aws.region' },
   { variable: 'AWS_ENDPOINT_URL_S3', path: 'aws.endpointUrlS3' },
 ];

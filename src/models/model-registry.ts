@@ -1,0 +1,68 @@
+import { ValidationError } from '../core/errors/index.ts';
+import {
+  defaultLocalModel,
+  defaultModelEntry,
+  type LanguageProvider,
+  languageProviders,
+  type ModelEntry,
+  type ModelsConfig,
+} from '../core/model-config.ts';
+import type { PromptTemplates } from './prompt-template.ts';
+
+/** A model reference resolved to its settings. */
+export interface ResolvedModel {
+  /** The entry name, or the `provider:model-id` reference as given. */
+  name: string;
+  entry: ModelEntry;
+  /** Where it came from: a `models.entries` entry, the built-in local default, or an ad-hoc reference. */
+  origin: 'configured' | 'built-in' | 'ad-hoc';
+}
+
+/** The built-in entry used when nothing is configured: a small instruct model run in-process. */
+export const builtInLocalEntry: ModelEntry = { provider: 'llama-cpp', model: defaultLocalModel };
+
+/**
+ * Resolves `reference` (default `models.default`): an entry name from `models.entries`, `local` for the
+ * built-in in-process model, or `provider:model-id` (`bedrock:anthropic.claude-3-5-haiku-20241022-v1:0`,
+ * `openai-compatible:qwen2.5-coder:7b`, `llama-cpp:./models/tiny.gguf`). Model ids keep any further colons.
+ * An ad-hoc `openai-compatible` reference uses `models.baseURL`. Anything else is a `ValidationError`
+ * listing the entries that exist.
+ */
+export function resolveModel(models: ModelsConfig, reference = models.default): ResolvedModel {
+  const name = reference.trim();
+  const configured = models.entries[name];
+  if (configured) return { name, entry: configured, origin: 'configured' };
+  if (name === defaultModelEntry) return { name, entry: builtInLocalEntry, origin: 'built-in' };
+  const separator = name.indexOf(':');
+  const provider = name.slice(0, separator) as LanguageProvider;
+  const model = name.slice(separator + 1).trim();
+  if (separator > 0 && languageProviders.includes(provider) && model !== '') {
+    const baseURL = provider === 'openai-compatible' ? { baseURL: models.baseURL } : {};
+    return { name, entry: { provider, model, ...baseURL }, origin: 'ad-hoc' };
+  }
+  const known = [...Object.keys(models.entries), defaultModelEntry];
+  throw new ValidationError(`There is no model called "${name}".`, {
+    hint: `Use one of the configured entries (${known.join(', ')}) or provider:model-id with a provider of ${languageProviders.join(', ')}; run "quarry models list" to see what is available.`,
+  });
+}
+
+/** Every configured entry, plus the built-in local model unless an entry named `local` replaces it. */
+export function configuredModels(models: ModelsConfig): ResolvedModel[] {
+  const entries = Object.entries(models.entries).map(
+    ([name, entry]): ResolvedModel => ({ name, entry, origin: 'configured' }),
+  );
+  if (models.entries[defaultModelEntry] !== undefined) return entries;
+  return [...entries, { name: defaultModelEntry, entry: builtInLocalEntry, origin: 'built-in' }];
+}
+
+/** The prompt templates for `entry`: `models.prompts` with the entry's own overrides on top. */
+export function promptsFor(models: ModelsConfig, entry: ModelEntry): PromptTemplates {
+  const overrides = entry.prompts ?? {};
+  return {
+    system: overrides.system ?? models.prompts.system,
+    rag: overrides.rag ?? models.prompts.rag,
+    condense: overrides.condense ?? models.prompts.condense,
+    code: overrides.code ?? models.prompts.code,
+    fewShot: overrides.fewShot ?? models.prompts.fewShot,
+  };
+}
