@@ -11,5 +11,6 @@ const exitCode = await runCli(process.argv.slice(2), {
   environment: process.env,
   cwd: process.cwd(),
   interactive: process.stderr.isTTY === true,
+  stdin: process.stdin,
 });
 process.exitCode = exitCode;

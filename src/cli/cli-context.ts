@@ -14,6 +14,8 @@ export interface CliIo {
   cwd: string;
   /** True when standard error is a terminal (progress bars instead of plain lines). */
   interactive: boolean;
+  /** Where `quarry chat` reads questions from; absent when there is no input (tests of other commands). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** Options every command accepts. */

@@ -4,9 +4,13 @@ import { QuarryError } from '../core/errors/index.ts';
 import { createRedactor } from '../core/redact.ts';
 import { urlPassword } from '../core/safe-url.ts';
 import type { CliIo } from './cli-context.ts';
+import { registerAskCommand } from './commands/ask.ts';
+import { registerChatCommand } from './commands/chat.ts';
+import { registerCodegenCommand } from './commands/codegen.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerIndexCommand } from './commands/index-command.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
+import { registerModelsCommands } from './commands/models.ts';
 import { registerReposCommands } from './commands/repos.ts';
 import { registerSearchCommand } from './commands/search.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -62,6 +66,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerSearchCommand(program, io);
   registerStatusCommand(program, io);
   registerEvalCommand(program, io);
+  registerModelsCommands(program, io);
+  registerAskCommand(program, io);
+  registerChatCommand(program, io);
+  registerCodegenCommand(program, io);
   for (const command of program.commands) inheritOutput(command, program);
   return program;
 }

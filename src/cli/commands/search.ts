@@ -1,52 +1,32 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/errors/index.ts';
-import type { SearchFilters, SearchMode } from '../../core/ports/search-index.ts';
+
 import type { KnowledgeSearchResult } from '../../knowledge/search-knowledge.ts';
 import { renderSnippet } from '../../knowledge/snippet.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
+import {
+  addSearchFilterOptions,
+  filtersFrom,
+  parseLimit,
+  parseMode,
+  type SearchFilterOptions,
+} from '../search-options.ts';
 
-interface SearchOptions {
+interface SearchOptions extends SearchFilterOptions {
   k: string;
-  repo?: string[];
-  version?: string[];
-  source?: string[];
-  lang?: string[];
-  path?: string;
-  mode?: string;
-  allVersions?: boolean;
   json?: boolean;
-}
-
-const modes: readonly SearchMode[] = ['keyword', 'vector', 'hybrid'];
-
-/** Collects repeated or comma-separated option values. */
-function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  ];
 }
 
 /** Registers `quarry search`. */
 export function registerSearchCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('search')
     .description('search the knowledge base (hybrid keyword + vector when an embedding model is configured)')
     .argument('<query>', 'what to look for')
-    .option('--k <number>', 'how many results', '10')
-    .option('--repo <owner/name>', 'only this repository (repeatable)', collect)
-    .option('--version <tag>', 'only this version (repeatable); archived versions included', collect)
-    .option('--source <name>', 'only this source, e.g. local or github:owner/name (repeatable)', collect)
-    .option('--lang <language>', 'only this language, e.g. typescript, markdown (repeatable)', collect)
-    .option('--path <glob>', "only paths matching the glob, e.g. 'src/**/*.ts'")
-    .option('--mode <mode>', 'keyword, vector or hybrid (default: hybrid when vectors exist)')
-    .option('--all-versions', 'include archived versions')
+    .option('--k <number>', 'how many results', '10');
+  addSearchFilterOptions(command)
     .option('--json', 'print the results as JSON')
     .action(async (query: string, options: SearchOptions, command: Command) => {
-      const limit = parseLimit(options.k);
+      const limit = parseLimit(options.k, 1000);
       const mode = parseMode(options.mode);
       await withServices(command, io, async (services) => {
         const knowledge = await services.knowledge();
@@ -62,33 +42,6 @@ export function registerSearchCommand(program: Command, io: CliIo): void {
         );
       });
     });
-}
-
-function parseLimit(text: string): number {
-  const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new ValidationError(`--k takes a whole number from 1 to 1000, got ${JSON.stringify(text)}.`);
-  }
-  return limit;
-}
-
-function parseMode(text: string | undefined): SearchMode | undefined {
-  if (text === undefined) return undefined;
-  if (!modes.includes(text as SearchMode)) {
-    throw new ValidationError(`--mode takes keyword, vector or hybrid, got ${JSON.stringify(text)}.`);
-  }
-  return text as SearchMode;
-}
-
-function filtersFrom(options: SearchOptions): SearchFilters {
-  return {
-    ...(options.repo ? { repos: options.repo } : {}),
-    ...(options.version ? { versions: options.version } : {}),
-    ...(options.source ? { sources: options.source } : {}),
-    ...(options.lang ? { languages: options.lang } : {}),
-    ...(options.path ? { pathGlob: options.path } : {}),
-    ...(options.allVersions ? { includeArchived: true } : {}),
-  };
 }
 
 function formatHits(result: KnowledgeSearchResult, io: CliIo): string {

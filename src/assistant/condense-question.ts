@@ -1,0 +1,59 @@
+import { generateText } from 'ai';
+import type { LanguageRuntime } from '../models/language-runtime.ts';
+import { modelFailure } from '../models/model-failure.ts';
+import { renderTemplate } from '../models/prompt-template.ts';
+import type { AnswerUsage, ChatTurn } from './assistant-types.ts';
+
+/** A standalone question is short; this also bounds the cost of a model that rambles. */
+const maxCondensedTokens = 160;
+
+/**
+ * Rewrites a follow-up (`and in v2?`) into a standalone question for retrieval, using the conversation.
+ * Without history the question is returned as is, without a model call. The model's reply is cleaned
+ * (first non-empty line, no label or quotes); an empty reply falls back to the original question. A
+ * failing model is an `UpstreamError`.
+ */
+export async function condenseQuestion(
+  runtime: LanguageRuntime,
+  question: string,
+  history: ChatTurn[],
+  abortSignal?: AbortSignal,
+): Promise<{ question: string; usage: AnswerUsage }> {
+  if (history.length === 0) return { question, usage: {} };
+  const transcript = history
+    .map((turn) => `${turn.role === 'user' ? 'User' : 'Assistant'}: ${turn.content.trim()}`)
+    .join('\n');
+  try {
+    const result = await generateText({
+      model: runtime.model,
+      prompt: renderTemplate('condense', runtime.prompts.condense, { history: transcript, question }),
+      maxOutputTokens: Math.min(maxCondensedTokens, runtime.maxOutputTokens),
+      temperature: 0,
+      ...(abortSignal === undefined ? {} : { abortSignal }),
+    });
+    const condensed = cleanCondensed(result.text);
+    return {
+      question: condensed === '' ? question : condensed,
+      usage: {
+        ...(result.usage.inputTokens === undefined ? {} : { inputTokens: result.usage.inputTokens }),
+        ...(result.usage.outputTokens === undefined ? {} : { outputTokens: result.usage.outputTokens }),
+      },
+    };
+  } catch (error) {
+    if (abortSignal?.aborted) throw abortSignal.reason;
+    throw modelFailure(runtime.name, error);
+  }
+}
+
+/** The first non-empty line, without a `Standalone question:` label or surrounding quotes. */
+export function cleanCondensed(text: string): string {
+  const line =
+    text
+      .split('\n')
+      .map((part) => part.trim())
+      .find((part) => part !== '') ?? '';
+  return line
+    .replace(/^(standalone question|question)\s*:\s*/i, '')
+    .replace(/^["'“”]+|["'“”]+$/g, '')
+    .trim();
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { answerQuestion } from '../../assistant/answer-question.ts';
+import { loadHistory, openConversation, recordExchange } from '../../assistant/conversations.ts';
+import { type CliIo, withServices } from '../cli-context.ts';
+import { answerJson, citationWarnings, formatSources } from '../format-answer.ts';
+import { openAssistant } from '../open-assistant.ts';
+import {
+  addSearchFilterOptions,
+  filtersFrom,
+  parseLimit,
+  parseMode,
+  type SearchFilterOptions,
+} from '../search-options.ts';
+
+interface AskOptions extends SearchFilterOptions {
+  k?: string;
+  model?: string;
+  conversation?: string;
+  json?: boolean;
+}
+
+/** Registers `quarry ask`. */
+export function registerAskCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command('ask')
+    .description('answer a question from the knowledge base, with checked citations')
+    .argument('<question>', 'the question')
+    .option(
+      '--model <name>',
+      'a models.entries name or provider:model-id (default: models.default, or QUARRY_MODEL)',
+    )
+    .option('--k <number>', 'passages to retrieve before packing (default: models.retrievalK)')
+    .option(
+      '--conversation <id>',
+      'continue this conversation (see quarry chat --list) and record the exchange',
+    );
+  addSearchFilterOptions(command)
+    .option('--json', 'print {answer, citations, model, usage, retrieval} as JSON instead of streaming')
+    .action(async (question: string, options: AskOptions, command: Command) => {
+      const k = options.k === undefined ? undefined : parseLimit(options.k, 100);
+      const mode = parseMode(options.mode);
+      await withServices(command, io, async (services) => {
+        const opened = await openAssistant(services, io, options.model);
+        try {
+          const conversation =
+            options.conversation === undefined
+              ? undefined
+              : await openConversation(opened.conversations, { id: options.conversation });
+          const history = conversation
+            ? await loadHistory(services.catalog, conversation.id, opened.assistant.historyTurns)
+            : [];
+          let streamed = false;
+          const onText = (text: string) => {
+            streamed = true;
+            io.stdout(text);
+          };
+          const result = await answerQuestion(opened.assistant, {
+            question,
+            history,
+            filters: filtersFrom(options),
+            ...(k === undefined ? {} : { k }),
+            ...(mode === undefined ? {} : { mode }),
+            ...(options.json ? {} : { onText }),
+          }).catch((error: unknown) => {
+            // Ends a half-printed answer's line so the error (and the shell prompt) start on their own.
+            if (streamed) io.stdout('\n');
+            throw error;
+          });
+          if (conversation) await recordExchange(opened.conversations, conversation.id, result);
+          for (const warning of citationWarnings(result)) io.stderr(`warning: ${warning}\n`);
+          io.stdout(
+            options.json ? `${JSON.stringify(answerJson(result), null, 2)}\n` : formatSources(result),
+          );
+        } finally {
+          await opened.close();
+        }
+      });
+    });
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { AssistantDependencies } from '../assistant/assistant-types.ts';
+import type { ConversationDependencies } from '../assistant/conversations.ts';
+import type { CliIo } from './cli-context.ts';
+import type { Services } from './create-services.ts';
+import { openLanguageModel } from './open-language-model.ts';
+
+/** The assistant's parts for one command, and how to release the model afterwards. */
+export interface OpenedAssistant {
+  assistant: AssistantDependencies;
+  conversations: ConversationDependencies;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the assistant for `ask` and `chat`: knowledge-base search, the chosen language model (or a
+ * retrieval-only fallback, announced in one line on standard error), and conversation storage.
+ */
+export async function openAssistant(
+  services: Services,
+  io: CliIo,
+  modelReference: string | undefined,
+): Promise<OpenedAssistant> {
+  const knowledge = await services.knowledge();
+  const opened = await openLanguageModel(services, io, {
+    allowRetrievalOnly: true,
+    ...(modelReference === undefined ? {} : { reference: modelReference }),
+  });
+  if (opened.runtime === undefined) {
+    io.stderr(
+      `note: no language model is available (${opened.reason.replace(/\.$/, '')}); answering with the best passages only.\n`,
+    );
+  }
+  const { models } = services.config;
+  return {
+    assistant: {
+      search: (request) => knowledge.search(request),
+      runtime: opened.runtime,
+      ...(opened.runtime === undefined ? { unavailableReason: opened.reason } : {}),
+      historyTurns: models.historyTurns * 2,
+      retrievalK: models.retrievalK,
+    },
+    conversations: {
+      catalog: services.catalog,
+      clock: () => new Date(),
+      newId: () => `c-${randomUUID().slice(0, 8)}`,
+    },
+    close: async () => {
+      await opened.runtime?.close();
+    },
+  };
+}
