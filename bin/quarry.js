@@ -4,6 +4,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// The AWS SDK announces on every run that its releases from 2027 need Node 22. Quarry pins SDK versions
+// that support Node 20 (see package.json), so the notice is noise in the output of every AWS command.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  if (String(warning).startsWith('NodeVersionSupportWarning')) return;
+  emitWarning(warning, ...rest);
+};
 const { runCli } = await import('../src/cli/main.ts');
 const exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
