@@ -3,22 +3,17 @@ import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3Content,
-  LanguageModelV3FinishReason,
   LanguageModelV3GenerateResult,
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
   LanguageModelV3StreamResult,
-  LanguageModelV3Usage,
   SharedV3Warning,
 } from '@ai-sdk/provider';
 import {
   type ChatHistoryItem,
   type GbnfJsonSchema,
-  type LLamaChatGenerateResponseOptions,
   type Llama,
   LlamaChat,
-  type LlamaChatResponse,
-  type LlamaChatResponseChunk,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaGrammar,
@@ -27,6 +22,16 @@ import {
 } from 'node-llama-cpp';
 import { ConflictError, ValidationError } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/ports/logger.ts';
+import {
+  appendContent,
+  finishReasonOf,
+  type GeneratedPiece,
+  type GenerationOutcome,
+  pieceOf,
+  StreamWriter,
+  usageOf,
+} from './llama-cpp-output.ts';
+import { type SamplingSettings, samplingSettings, unsupportedSettingWarnings } from './llama-cpp-sampling.ts';
 import { loadLlama, messageOf } from './load-llama.ts';
 import { promptToChatHistory } from './prompt-to-chat-history.ts';
 
@@ -50,29 +55,12 @@ const defaultContextCap = 4096;
 const unloadableHint =
   'Use an openai-compatible language model (for example Ollama or a llama.cpp server) or bedrock instead.';
 
-/** One piece of generated output, in the order the model produced it. */
-interface GeneratedPiece {
-  kind: 'text' | 'reasoning';
-  text: string;
-}
-
-/** The sampling settings of one call, ready for `LlamaChat.generateResponse`. */
-type SamplingSettings = Pick<
-  LLamaChatGenerateResponseOptions,
-  'maxTokens' | 'temperature' | 'topP' | 'topK' | 'seed' | 'customStopTriggers' | 'repeatPenalty'
-> & { grammar?: LlamaGrammar };
-
 /** A call checked and converted, before it waits for its turn. */
 interface PreparedCall {
   history: ChatHistoryItem[];
   promptTokens: Token[];
   settings: SamplingSettings;
   warnings: SharedV3Warning[];
-}
-
-interface GenerationOutcome {
-  finishReason: LanguageModelV3FinishReason;
-  usage: LanguageModelV3Usage;
 }
 
 /**
@@ -317,132 +305,11 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
   }
 }
 
-/** Turns a model's output into AI SDK stream parts: text and reasoning runs with ids, then `finish`. */
-class StreamWriter {
-  readonly #controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>;
-  readonly #cancelled: AbortSignal;
-  #open: { kind: GeneratedPiece['kind']; id: string } | undefined;
-  #count = 0;
-
-  constructor(
-    controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>,
-    cancelled: AbortSignal,
-  ) {
-    this.#controller = controller;
-    this.#cancelled = cancelled;
-  }
-
-  write(part: LanguageModelV3StreamPart): void {
-    // A cancelled stream throws on enqueue; generation is stopping anyway.
-    if (!this.#cancelled.aborted) this.#controller.enqueue(part);
-  }
-
-  writePiece(piece: GeneratedPiece): void {
-    if (this.#open?.kind !== piece.kind) {
-      this.#closeOpenRun();
-      this.#open = { kind: piece.kind, id: `${piece.kind}-${this.#count++}` };
-      this.write({ type: `${piece.kind}-start`, id: this.#open.id });
-    }
-    this.write({ type: `${piece.kind}-delta`, id: this.#open.id, delta: piece.text });
-  }
-
-  finish(outcome: GenerationOutcome): void {
-    this.#closeOpenRun();
-    this.write({ type: 'finish', ...outcome });
-    if (!this.#cancelled.aborted) this.#controller.close();
-  }
-
-  fail(error: unknown): void {
-    this.#closeOpenRun();
-    this.write({ type: 'error', error });
-    this.finish({ finishReason: { unified: 'error', raw: undefined }, usage: usageOf(0, 0, 0, 0) });
-  }
-
-  abort(reason: unknown): void {
-    this.#controller.error(reason);
-  }
-
-  #closeOpenRun(): void {
-    if (this.#open === undefined) return;
-    this.write({ type: `${this.#open.kind}-end`, id: this.#open.id });
-    this.#open = undefined;
-  }
-}
-
 function checkContextSize(contextSize: number | undefined): void {
   if (contextSize === undefined || (Number.isInteger(contextSize) && contextSize >= 16)) return;
   throw new ValidationError(
     `The context size must be a whole number of at least 16 tokens, not ${contextSize}.`,
   );
-}
-
-/** Thoughts and Harmony-style comments are not part of the answer, so both count as reasoning. */
-function pieceOf(chunk: LlamaChatResponseChunk): GeneratedPiece {
-  return { kind: chunk.type === 'segment' ? 'reasoning' : 'text', text: chunk.text };
-}
-
-/** Adds a piece to the result, extending the last part when it is of the same kind. */
-function appendContent(content: LanguageModelV3Content[], piece: GeneratedPiece): void {
-  const last = content.at(-1);
-  if (last?.type === piece.kind && (last.type === 'text' || last.type === 'reasoning'))
-    last.text += piece.text;
-  else content.push({ type: piece.kind, text: piece.text });
-}
-
-function samplingSettings(options: LanguageModelV3CallOptions): SamplingSettings {
-  const settings: SamplingSettings = withoutUndefined({
-    temperature: options.temperature,
-    topP: options.topP,
-    topK: options.topK,
-    seed: options.seed,
-  });
-  const stops = options.stopSequences?.filter((stop) => stop !== '') ?? [];
-  if (stops.length > 0) settings.customStopTriggers = stops;
-  if (options.frequencyPenalty !== undefined || options.presencePenalty !== undefined)
-    settings.repeatPenalty = withoutUndefined({
-      frequencyPenalty: options.frequencyPenalty,
-      presencePenalty: options.presencePenalty,
-    });
-  return settings;
-}
-
-function unsupportedSettingWarnings(options: LanguageModelV3CallOptions): SharedV3Warning[] {
-  if (options.tools === undefined || options.tools.length === 0) return [];
-  return [
-    { type: 'unsupported', feature: 'tools', details: 'The in-process llama.cpp model ignores tools.' },
-  ];
-}
-
-function finishReasonOf(response: LlamaChatResponse): LanguageModelV3FinishReason {
-  const raw = response.metadata.stopReason;
-  switch (raw) {
-    case 'maxTokens':
-      return { unified: 'length', raw };
-    case 'functionCalls':
-      return { unified: 'tool-calls', raw };
-    case 'abort':
-      return { unified: 'other', raw };
-    default:
-      return { unified: 'stop', raw };
-  }
-}
-
-function usageOf(
-  promptTokens: number,
-  cachedTokens: number,
-  outputTokens: number,
-  reasoningTokens: number,
-): LanguageModelV3Usage {
-  return {
-    inputTokens: {
-      total: promptTokens,
-      noCache: promptTokens - cachedTokens,
-      // The start of the prompt that the previous call left in the context is reused, not evaluated again.
-      cacheRead: cachedTokens,
-      cacheWrite: undefined,
-    },
-    outputTokens: { total: outputTokens, text: outputTokens - reasoningTokens, reasoning: reasoningTokens },
-  };
 }
 
 function waitUnlessAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
@@ -456,11 +323,4 @@ function waitUnlessAborted(promise: Promise<void>, signal: AbortSignal | undefin
       resolve();
     });
   });
-}
-
-/** Drops undefined values, which `exactOptionalPropertyTypes` does not let through to node-llama-cpp. */
-function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
 }
