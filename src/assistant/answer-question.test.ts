@@ -178,6 +178,23 @@ describe('answerQuestion', () => {
     expect(contents.some((text) => text.startsWith('old old'))).toBe(false);
   });
 
+  it('condenses with only the history that fits the context, so long conversations keep working', async () => {
+    const model = new MockLanguageModelV3({
+      doGenerate: modelReply('retries in v2?'),
+      doStream: streamedReply(['ok [1].']),
+    });
+    const { dependencies } = assistantWith(model, hits, { contextTokens: 1024, maxOutputTokens: 200 });
+    const history = Array.from({ length: 12 }, (_, turn) => ({
+      role: turn % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content: `turn ${turn} ${'detail '.repeat(150)}`,
+    }));
+    await answerQuestion(dependencies, { question: 'and v2?', history });
+    const condensePrompt = promptOf(model.doGenerateCalls[0]).at(-1)?.[1] ?? '';
+    expect(Math.ceil(condensePrompt.length / 4)).toBeLessThan(1024 - 200);
+    expect(condensePrompt).toContain('turn 11');
+    expect(condensePrompt).not.toContain('turn 0 ');
+  });
+
   it('turns a stream error into one clear error naming the model', async () => {
     const model = new MockLanguageModelV3({
       doStream: async () => {

@@ -21,19 +21,14 @@ export async function answerQuestion(
   dependencies: AssistantDependencies,
   request: QuestionRequest,
 ): Promise<AnswerResult> {
-  const question = request.question.trim();
-  if (question === '') {
-    throw new ValidationError('The question is empty.', {
-      hint: 'Ask a question, e.g. quarry ask "How do I configure retries?"',
-    });
-  }
+  const question = checkQuestion(request.question);
   const runtime = dependencies.runtime;
   if (runtime === undefined) return retrievalOnlyAnswer(dependencies, request, question);
   const history = (request.history ?? []).slice(-dependencies.historyTurns);
-  // Checked before any model call, so an over-long question costs nothing.
-  frameAnswerPrompt(runtime, question, []);
-  const condensed = await condenseQuestion(runtime, question, history, request.abortSignal);
+  // Checked before any model call, so an over-long question costs nothing; the history that fits the
+  // answer's budget is also all that condensing sees, so a long conversation never outgrows the context.
   const frame = frameAnswerPrompt(runtime, question, history);
+  const condensed = await condenseQuestion(runtime, question, frame.history, request.abortSignal);
   const k = request.k ?? dependencies.retrievalK;
   const found = await retrieve(dependencies, request, condensed.question, k);
   const packed = packContext(found.hits, {
@@ -67,6 +62,17 @@ export async function answerQuestion(
       warnings: found.warnings,
     },
   };
+}
+
+/** The question, trimmed; an empty one is a `ValidationError`. Needs no model, so callers check it first. */
+export function checkQuestion(text: string): string {
+  const question = text.trim();
+  if (question === '') {
+    throw new ValidationError('The question is empty.', {
+      hint: 'Ask a question, e.g. quarry ask "How do I configure retries?"',
+    });
+  }
+  return question;
 }
 
 function retrieve(

@@ -45,6 +45,15 @@ describe('checkCitations: markers', () => {
     expect(checkCitations(answer, 3)).toEqual({ text, cited, removed: 0, unsupported: false });
   });
 
+  it('removes made-up citations glued to prose, but not indexing in code-like text', () => {
+    expect(checkCitations('Retries back off exponentially[7]. It retries (see docs)[5].', 3)).toEqual({
+      text: 'Retries back off exponentially. It retries (see docs).',
+      cited: [],
+      removed: 2,
+      unsupported: true,
+    });
+  });
+
   it('keeps only valid numbers and counts each invalid reference', () => {
     expect(checkCitations('A [1, 9] B [2-5] C [7; 8].', 3)).toEqual({
       text: 'A [1] B [2, 3] C.',
@@ -87,7 +96,7 @@ describe('checkCitations: removal tidies whitespace', () => {
 
 describe('checkCitations: text that is not a marker', () => {
   it.each([
-    ['indexing', 'array[0] and items[7] and m[1][9]'],
+    ['indexing', 'array[0] and items_list[7] and m[1][9] and x[7] = 2 and a.b[7]'],
     ['call then index', 'f(x)[7]'],
     ['links', '[link](https://example.com) and [9](https://example.com)'],
     ['checkboxes', '- [ ] todo\n- [x] done'],

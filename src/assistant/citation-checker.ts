@@ -99,6 +99,8 @@ export class CitationChecker {
   /** Only spaces or tabs since the last line break: a fence can open or close here. */
   private atLineStart = true;
   private previousCharacter = '';
+  /** The last characters shown, across drains: the word before a glued bracket decides code or citation. */
+  private recent = '';
   /** The input just consumed was a marker; `gluedMarker` says whether that marker was glued. */
   private afterMarker = false;
   private gluedMarker = false;
@@ -227,17 +229,32 @@ export class CitationChecker {
 
   private markerClosedAt(at: number, close: number, final: boolean): MarkerScan {
     const next = this.pending[close + 1];
-    // The character after decides between a marker and a link, and how to tidy a removal.
+    // The character after decides between a marker and a link, and how to tidy a removal; after a `.`
+    // one more decides between a sentence end and a member access (`a[7].b`).
     if (next === undefined && !final) return 'wait';
+    if (next === '.' && this.pending[close + 2] === undefined && !final) return 'wait';
     if (next === '(') return undefined;
     const content = this.pending.slice(at + 1, close);
     const ranges = parseReferences(content);
     if (ranges === undefined) return undefined;
     const resolved = resolveReferences(ranges, this.sourceCount);
-    // `word[2]` is a citation when 2 is a source; `items[7]` is more likely code than a bad citation.
     const glued = this.afterMarker ? this.gluedMarker : gluingCharacter.test(this.previousCharacter);
-    if (glued && resolved.invalid > 0 && !/[\^a-z]/i.test(content)) return undefined;
+    // In prose, `exponentially[7]` is a made-up citation to remove; `items_list[7]`, `a.b[7]`, `f()[7]`,
+    // `x[7] =` and `[0]` (sources start at 1) read as code and stay.
+    const code = glued && !/[\^a-z]/i.test(content) && this.looksLikeIndexing(content, close);
+    if (code && resolved.invalid > 0) return undefined;
     return { end: close + 1, glued, ...resolved };
+  }
+
+  /** Whether a bracket glued to the text before it reads as an index into something rather than a citation. */
+  private looksLikeIndexing(content: string, close: number): boolean {
+    if (content.trim() === '0') return true;
+    const before = `${this.recent}${this.heldSpace}`;
+    const word = /[\p{L}\p{N}_.()\]]*$/u.exec(before)?.[0] ?? '';
+    if (word.length === 1 || /[_.\d]|\p{Ll}\p{Lu}|\([^)]*\)$|\]$/u.test(word)) return true;
+    const next = this.pending[close + 1];
+    const afterNext = this.pending[close + 2] ?? '';
+    return next === '=' || next === '[' || (next === '.' && /\w/.test(afterNext));
   }
 
   private apply(marker: Marker, at: number): number {
@@ -287,6 +304,7 @@ export class CitationChecker {
     const shown = this.heldSpace === '' ? combined : combined.slice(0, -1);
     if (shown === '') return;
     this.output += shown;
+    this.recent = `${this.recent}${shown}`.slice(-48);
     this.lastEmitted = shown.at(-1) ?? '';
   }
 }

@@ -1,4 +1,5 @@
 import { generateText } from 'ai';
+import { QuarryError } from '../core/errors/index.ts';
 import type { LanguageRuntime } from '../models/language-runtime.ts';
 import { modelFailure } from '../models/model-failure.ts';
 import { renderTemplate } from '../models/prompt-template.ts';
@@ -21,7 +22,7 @@ export async function condenseQuestion(
 ): Promise<{ question: string; usage: AnswerUsage }> {
   if (history.length === 0) return { question, usage: {} };
   const transcript = history
-    .map((turn) => `${turn.role === 'user' ? 'User' : 'Assistant'}: ${turn.content.trim()}`)
+    .map((turn) => `${turn.role === 'user' ? 'User' : 'Assistant'}: ${shortened(turn.content.trim())}`)
     .join('\n');
   try {
     const result = await generateText({
@@ -41,8 +42,17 @@ export async function condenseQuestion(
     };
   } catch (error) {
     if (abortSignal?.aborted) throw abortSignal.reason;
+    // A model that finds the condense prompt too long can still answer the question as asked.
+    if (QuarryError.is(error) && error.code === 'validation') return { question, usage: {} };
     throw modelFailure(runtime.name, error);
   }
+}
+
+/** Earlier answers matter for their subject, not their detail; long ones are cut to keep condensing cheap. */
+const maxTurnCharacters = 1200;
+
+function shortened(text: string): string {
+  return text.length > maxTurnCharacters ? `${text.slice(0, maxTurnCharacters)}…` : text;
 }
 
 /** The first non-empty line, without a `Standalone question:` label or surrounding quotes. */

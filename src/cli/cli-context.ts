@@ -52,6 +52,10 @@ export async function withServices<T>(
     urlPassword(config.knowledge.index),
     io.environment.AWS_SECRET_ACCESS_KEY,
     io.environment.AWS_SESSION_TOKEN,
+    io.environment.AWS_BEARER_TOKEN_BEDROCK,
+    io.environment.OPENAI_API_KEY,
+    io.environment.HF_TOKEN,
+    ...Object.values(config.models.entries).map((entry) => entry.apiKey),
   ]);
   const format = io.environment.QUARRY_LOG_FORMAT === 'json' ? 'json' : 'human';
   // Progress bars redraw the bottom of the terminal; log lines written meanwhile would be drawn over,

@@ -91,6 +91,9 @@ function reportError(error: unknown, io: CliIo, verbose: boolean): void {
     urlPassword(environment.QUARRY_INDEX ?? ''),
     environment.AWS_SECRET_ACCESS_KEY,
     environment.AWS_SESSION_TOKEN,
+    environment.AWS_BEARER_TOKEN_BEDROCK,
+    environment.OPENAI_API_KEY,
+    environment.HF_TOKEN,
   ]);
   const write = (text: string) => io.stderr(redact(text));
   if (QuarryError.is(error)) {

@@ -40,13 +40,18 @@ export async function openAssistant(
       historyTurns: models.historyTurns * 2,
       retrievalK: models.retrievalK,
     },
-    conversations: {
-      catalog: services.catalog,
-      clock: () => new Date(),
-      newId: () => `c-${randomUUID().slice(0, 8)}`,
-    },
+    conversations: conversationDependencies(services),
     close: async () => {
       await opened.runtime?.close();
     },
+  };
+}
+
+/** How the CLI stores conversations: in the catalog, with short random ids. */
+export function conversationDependencies(services: Services): ConversationDependencies {
+  return {
+    catalog: services.catalog,
+    clock: () => new Date(),
+    newId: () => `c-${randomUUID().slice(0, 8)}`,
   };
 }

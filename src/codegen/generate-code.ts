@@ -113,10 +113,15 @@ export async function generateCode(
   return { ...stored, code, ...described };
 }
 
-function prepareRequest(
-  dependencies: CodeGenerationDependencies,
-  request: CodeGenerationRequest,
-): PreparedRequest {
+/**
+ * The checks that need no model: a non-empty message, a supported language and an `owner/repo` to ground
+ * in. Callers run it before loading a model, so a typo never costs a model download.
+ */
+export function checkCodeRequest(request: Pick<CodeGenerationRequest, 'language' | 'message' | 'ground'>): {
+  message: string;
+  language: CodeLanguage;
+  ground?: string;
+} {
   const message = request.message.trim();
   if (message === '') {
     throw new ValidationError('The message is empty: there is nothing to write code for.', {
@@ -125,6 +130,14 @@ function prepareRequest(
   }
   const language = resolveLanguage(request.language);
   const ground = request.ground === undefined ? undefined : normalizeRepoId(request.ground);
+  return { message, language, ...(ground === undefined ? {} : { ground }) };
+}
+
+function prepareRequest(
+  dependencies: CodeGenerationDependencies,
+  request: CodeGenerationRequest,
+): PreparedRequest {
+  const { message, language, ground } = checkCodeRequest(request);
   if (ground !== undefined && !dependencies.findExamples) {
     throw new ValidationError(`Cannot ground the request in ${ground}: no knowledge base is available.`, {
       hint: 'Configure the knowledge base (see the README), or leave out --ground.',

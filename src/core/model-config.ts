@@ -18,15 +18,27 @@ const positiveWhole = z.preprocess(
   z.number().int().positive(),
 );
 
+/**
+ * A template that must use `names`: a RAG template without `{{sources}}` would send no passages while
+ * every `[n]` still passed the citation check, so such a config fails at start instead.
+ */
+const template = (...names: string[]) =>
+  z
+    .string()
+    .min(1)
+    .refine((text) => names.every((name) => new RegExp(`\\{\\{\\s*${name}\\s*\\}\\}`).test(text)), {
+      error: `expected a template using ${names.map((name) => `{{${name}}}`).join(' and ')}`,
+    });
+
 const fewShotSchema = z.array(z.object({ user: z.string().min(1), assistant: z.string().min(1) }));
 
 /** Templates (all optional here; the global ones fill the gaps). */
 const promptOverridesSchema = z
   .object({
     system: z.string().min(1).optional(),
-    rag: z.string().min(1).optional(),
-    condense: z.string().min(1).optional(),
-    code: z.string().min(1).optional(),
+    rag: template('sources', 'question').optional(),
+    condense: template('history', 'question').optional(),
+    code: template('instructions').optional(),
     fewShot: fewShotSchema.optional(),
   })
   .strict();
@@ -97,9 +109,9 @@ export const modelsSchema = z
     prompts: z
       .object({
         system: z.string().min(1).default(defaultPrompts.system),
-        rag: z.string().min(1).default(defaultPrompts.rag),
-        condense: z.string().min(1).default(defaultPrompts.condense),
-        code: z.string().min(1).default(defaultPrompts.code),
+        rag: template('sources', 'question').default(defaultPrompts.rag),
+        condense: template('history', 'question').default(defaultPrompts.condense),
+        code: template('instructions').default(defaultPrompts.code),
         fewShot: fewShotSchema.default([]),
       })
       .prefault({}),

@@ -75,12 +75,24 @@ interface Context extends ListModelsOptions {
 function configuredReferences(context: Context): ResolvedModel[] {
   const references = configuredModels(context.models);
   const wanted = context.models.default;
-  if (references.some((resolved) => resolved.name === wanted)) return references;
+  if (
+    references.some((resolved) => resolved.name === wanted || resolved.name === defaultName(context.models))
+  )
+    return references;
   try {
     return [...references, resolveModel(context.models, wanted)];
   } catch {
     context.notes.push(`models.default "${wanted}" names no configured entry and is not provider:model-id.`);
     return references;
+  }
+}
+
+/** The name `models.default` resolves to (ad-hoc references are shown without secrets). */
+function defaultName(models: Context['models']): string {
+  try {
+    return resolveModel(models).name;
+  } catch {
+    return models.default;
   }
 }
 
@@ -91,7 +103,7 @@ async function checkConfigured(resolved: ResolvedModel, context: Context): Promi
     provider: entry.provider,
     model: displayModel(entry.model),
     origin: resolved.origin === 'built-in' ? 'built-in' : 'configured',
-    isDefault: name === context.models.default,
+    isDefault: name === defaultName(context.models),
     ...(await checkReachable(resolved, context)),
   };
 }

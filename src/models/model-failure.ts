@@ -16,9 +16,21 @@ export function modelFailure(modelName: string, error: unknown): Error {
   const status = APICallError.isInstance(last) ? last.statusCode : undefined;
   const detail = describe(last);
   return new UpstreamError(`The model ${modelName} failed${attempts}: ${detail}.`, {
-    hint: hintFor(status),
+    hint: isMissingAwsCredentials(last) ? awsCredentialsHint : hintFor(status),
     cause: new Error(detail),
   });
+}
+
+const awsCredentialsHint =
+  'Give Quarry AWS credentials: AWS_PROFILE (after aws sso login if needed), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_BEARER_TOKEN_BEDROCK.';
+
+/** The AWS SDK's provider chain found nothing (`CredentialsProviderError`). */
+function isMissingAwsCredentials(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'CredentialsProviderError' ||
+      /could not load credentials from any providers/i.test(error.message))
+  );
 }
 
 function hintFor(status: number | undefined): string {

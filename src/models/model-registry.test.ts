@@ -241,6 +241,11 @@ describe('the models section of the configuration', () => {
       ],
       [{ entries: { 'bad name': { provider: 'openai', model: 'm' } } }, 'models.entries.bad name'],
       [{ threads: 65 }, 'models.threads'],
+      [{ prompts: { rag: 'Answer {{question}} alone' } }, 'models.prompts.rag'],
+      [
+        { entries: { x: { provider: 'openai', model: 'm', prompts: { condense: 'no placeholders' } } } },
+        'models.entries.x.prompts.condense',
+      ],
     ];
     for (const [models, field] of cases) {
       expect(validationError(() => modelsConfig(models)).message, field).toContain(field);
@@ -303,5 +308,19 @@ describe('models settings from the environment', () => {
 
   it('ignores an empty QUARRY_MODEL', () => {
     expect(loadConfig({ cwd, environment: { QUARRY_MODEL: ' ' } }).config.models.default).toBe('local');
+  });
+});
+
+describe('ad-hoc references with secrets', () => {
+  it('keeps credentials and signed queries out of the model name', () => {
+    const models = resolveConfig([]).models;
+    const resolved = resolveModel(
+      models,
+      'llama-cpp:https://alice:s3cretPass@host.example/models/m.gguf?X-Amz-Signature=abc123',
+    );
+    expect(resolved.name).toBe('llama-cpp:https://host.example/…/m.gguf');
+    expect(resolved.entry.model).toBe(
+      'https://alice:s3cretPass@host.example/models/m.gguf?X-Amz-Signature=abc123',
+    );
   });
 });

@@ -38,7 +38,13 @@ export function resolveModel(models: ModelsConfig, reference = models.default): 
   const model = name.slice(separator + 1).trim();
   if (separator > 0 && languageProviders.includes(provider) && model !== '') {
     const baseURL = provider === 'openai-compatible' ? { baseURL: models.baseURL } : {};
-    return { name, entry: { provider, model, ...baseURL }, origin: 'ad-hoc' };
+    // The name is shown, logged and stored (answers, conversations, code sidecars); the model may be a
+    // URL with credentials or a signed query, so only its host and file name are kept in the name.
+    return {
+      name: `${provider}:${displayModelReference(model)}`,
+      entry: { provider, model, ...baseURL },
+      origin: 'ad-hoc',
+    };
   }
   const known = [...Object.keys(models.entries), defaultModelEntry];
   throw new ValidationError(`There is no model called "${name}".`, {
@@ -65,4 +71,15 @@ export function promptsFor(models: ModelsConfig, entry: ModelEntry): PromptTempl
     code: overrides.code ?? models.prompts.code,
     fewShot: overrides.fewShot ?? models.prompts.fewShot,
   };
+}
+
+/**
+ * A model reference fit to show: an `http(s)://` URL becomes `scheme://host/…/file.gguf` (no userinfo,
+ * path or query, which may carry secrets); anything else is returned as is.
+ */
+export function displayModelReference(model: string): string {
+  if (!/^https?:\/\//i.test(model) || !URL.canParse(model)) return model;
+  const url = new URL(model);
+  const file = url.pathname.split('/').filter(Boolean).at(-1);
+  return `${url.protocol}//${url.host}/${file === undefined ? '' : `…/${file}`}`;
 }

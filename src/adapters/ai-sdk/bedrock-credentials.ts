@@ -30,7 +30,8 @@ export function bedrockAuthentication(
   const sessionToken = environment.AWS_SESSION_TOKEN;
   if (accessKeyId && secretAccessKey) {
     return {
-      settings: { apiKey, accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+      // An empty API key: the provider would otherwise sign with the bearer token and ignore these keys.
+      settings: { apiKey: '', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
       secrets: [secretAccessKey, sessionToken ?? '', apiKey],
     };
   }

@@ -85,7 +85,8 @@ describe('createLanguageRuntime with an OpenAI-compatible server', () => {
       name: 'coder',
       provider: 'openai-compatible',
       modelId: 'qwen2.5-coder:7b',
-      contextTokens: 8192,
+      // openai-compatible servers (Ollama) are assumed to have a 4096-token context unless the entry says.
+      contextTokens: 4096,
       maxOutputTokens: 1024,
     });
     expect(runtime.description).toMatch(
@@ -292,7 +293,7 @@ describe('createLanguageRuntime limits', () => {
           contextTokens: 1000,
           maxOutputTokens: 4096,
         },
-        defaults: { provider: 'openai-compatible', model: 'm', baseURL },
+        defaults: { provider: 'openai', model: 'm', baseURL, apiKey: 'sk-test' },
         roomy: {
           provider: 'openai-compatible',
           model: 'm',

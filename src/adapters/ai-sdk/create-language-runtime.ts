@@ -31,6 +31,9 @@ export interface CreateLanguageRuntimeOptions {
   onDownloadProgress?: (receivedBytes: number, totalBytes: number | undefined) => void;
 }
 
+/** The context assumed for an openai-compatible entry without `contextTokens`. */
+const openAiCompatibleContextTokens = 4096;
+
 /** What each provider builder returns; the rest of the runtime is common. */
 interface ProviderModel {
   model: LanguageModelV3;
@@ -115,10 +118,24 @@ async function openAiModel({ resolved, entry, environment, fetch }: BuildContext
     });
   }
   const endpoint = entry.baseURL === undefined ? undefined : splitUrlCredentials(entry.baseURL);
+  if (endpoint?.basic !== undefined) {
+    throw new ValidationError(
+      `The baseURL of the OpenAI model ${resolved.name} carries a user name and password.`,
+      {
+        hint: 'The openai provider authenticates with its API key; for a server behind Basic authentication use provider openai-compatible.',
+      },
+    );
+  }
   const { createOpenAI } = await import('@ai-sdk/openai');
-  const provider = createOpenAI({ apiKey, fetch, ...(endpoint ? { baseURL: endpoint.url } : {}) });
+  // Always passed: the provider would otherwise read OPENAI_BASE_URL from process.env on its own.
+  const baseURL = endpoint?.url ?? environment.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  const provider = createOpenAI({
+    apiKey,
+    fetch,
+    baseURL,
+  });
   const redact = createRedactor([apiKey, endpoint?.password]);
-  const where = entry.baseURL === undefined ? 'OpenAI' : describeUrlSafely(entry.baseURL);
+  const where = describeUrlSafely(entry.baseURL ?? baseURL);
   return {
     // The chat-completions API, which every OpenAI-compatible server also speaks (not the Responses API).
     model: guardLanguageModel(provider.chat(entry.model), (text) =>
@@ -155,6 +172,9 @@ async function openAiCompatibleModel({ resolved, entry, fetch }: BuildContext): 
     ),
     modelId: entry.model,
     description: `openai-compatible model ${entry.model} at ${describeUrlSafely(entry.baseURL)}`,
+    // Ollama serves the OpenAI API with its own context (num_ctx), often 2048-4096, and silently drops the
+    // start of longer prompts, so sources are packed for 4096 unless the entry says otherwise.
+    contextTokens: openAiCompatibleContextTokens,
   };
 }
 
@@ -206,7 +226,7 @@ async function llamaCppModel({
     purpose: 'language model',
     setting:
       resolved.origin === 'built-in'
-        ? 'models.default (or a models.entries entry)'
+        ? 'QUARRY_MODEL (e.g. llama-cpp:/path/to/model.gguf)'
         : settingOf(resolved, 'model'),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.workingDirectory === undefined ? {} : { workingDirectory: options.workingDirectory }),

@@ -107,7 +107,8 @@ describe('resolveModelFile with a URL', () => {
     expect(error.message).toBe(
       `The download of the embedding model x.gguf from http://127.0.0.1:${port}/… failed: could not connect (ECONNREFUSED).`,
     );
-    expect(error.hint).toContain('set knowledge.embedding.model to its path');
+    expect(error.hint).toContain('set knowledge.embedding.model to the path of a local .gguf file');
+    expect(error.hint).toContain(path.join(modelsFolder, 'x.'));
     expect(await filesIn(modelsFolder)).toEqual([]);
   });
 
@@ -121,7 +122,9 @@ describe('resolveModelFile with a URL', () => {
     expect(error.message).toMatch(
       /download of the embedding model x\.gguf .* failed: the server answered 404/,
     );
-    expect(error.hint).toMatch(/Download the GGUF file .* set knowledge\.embedding\.model to its path/);
+    expect(error.hint).toMatch(
+      /Download the GGUF file .* copy it to .*x\.[0-9a-f]{8}\.gguf .* set knowledge\.embedding\.model to the path/,
+    );
     expect(await filesIn(modelsFolder)).toEqual([]);
   });
 

@@ -32,8 +32,8 @@ const huggingFaceOrigin = 'https://huggingface.co';
 /** Every GGUF file starts with these four bytes; anything else is an error page or a different format. */
 const ggufMagic = Buffer.from('GGUF', 'ascii');
 
-const downloadHint = (setting: string) =>
-  `Download the GGUF file on a machine with internet access, copy it here and set ${setting} to its path.`;
+const downloadHint = (setting: string, destination: string) =>
+  `Download the GGUF file on a machine with internet access and copy it to ${destination} (it is then used without network), or set ${setting} to the path of a local .gguf file.`;
 
 /**
  * Turns `knowledge.embedding.model` for llama-cpp into the path of a local GGUF file. A path (relative to
@@ -161,7 +161,7 @@ async function download(url: URL, destination: string, options: ResolveModelFile
     throw new UpstreamError(
       `The download of the ${options.purpose ?? 'embedding model'} ${source} failed: ${reason}.`,
       {
-        hint: downloadHint(options.setting ?? 'knowledge.embedding.model'),
+        hint: downloadHint(options.setting ?? 'knowledge.embedding.model', destination),
       },
     );
   } finally {

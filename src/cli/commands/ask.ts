@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { answerQuestion } from '../../assistant/answer-question.ts';
+import { answerQuestion, checkQuestion } from '../../assistant/answer-question.ts';
 import { loadHistory, openConversation, recordExchange } from '../../assistant/conversations.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { answerJson, citationWarnings, formatSources } from '../format-answer.ts';
-import { openAssistant } from '../open-assistant.ts';
+import { conversationDependencies, openAssistant } from '../open-assistant.ts';
 import {
   addSearchFilterOptions,
   filtersFrom,
@@ -40,12 +40,14 @@ export function registerAskCommand(program: Command, io: CliIo): void {
       const k = options.k === undefined ? undefined : parseLimit(options.k, 100);
       const mode = parseMode(options.mode);
       await withServices(command, io, async (services) => {
+        // Everything that needs no model is checked first, so a mistake never waits for a model download.
+        checkQuestion(question);
+        const conversation =
+          options.conversation === undefined
+            ? undefined
+            : await openConversation(conversationDependencies(services), { id: options.conversation });
         const opened = await openAssistant(services, io, options.model);
         try {
-          const conversation =
-            options.conversation === undefined
-              ? undefined
-              : await openConversation(opened.conversations, { id: options.conversation });
           const history = conversation
             ? await loadHistory(services.catalog, conversation.id, opened.assistant.historyTurns)
             : [];

@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { answerQuestion } from '../../assistant/answer-question.ts';
 import { loadHistory, openConversation, recordExchange } from '../../assistant/conversations.ts';
 import { QuarryError, ValidationError } from '../../core/errors/index.ts';
+import type { ConversationRecord } from '../../core/ports/catalog.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import type { Services } from '../create-services.ts';
 import { citationWarnings, formatSources } from '../format-answer.ts';
-import { type OpenedAssistant, openAssistant } from '../open-assistant.ts';
+import { conversationDependencies, type OpenedAssistant, openAssistant } from '../open-assistant.ts';
 import {
   addSearchFilterOptions,
   filtersFrom,
@@ -40,9 +41,14 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const stdin = io.stdin;
       if (stdin === undefined)
         throw new ValidationError('quarry chat needs an input to read questions from.');
+      // A wrong --conversation is reported before any model is loaded (or downloaded).
+      const resumed =
+        options.conversation === undefined
+          ? undefined
+          : await openConversation(conversationDependencies(services), { id: options.conversation });
       const opened = await openAssistant(services, io, options.model);
       try {
-        await chatLoop(services, io, stdin, opened, options, mode);
+        await chatLoop({ services, io, stdin, opened, options, mode, resumed });
       } finally {
         await opened.close();
       }
@@ -63,59 +69,57 @@ async function listConversations(services: Services, io: CliIo): Promise<void> {
   }
 }
 
+/** What one chat session works with. */
+interface ChatSession {
+  services: Services;
+  io: CliIo;
+  stdin: NodeJS.ReadableStream;
+  opened: OpenedAssistant;
+  options: ChatOptions;
+  mode: ReturnType<typeof parseMode>;
+  resumed: ConversationRecord | undefined;
+}
+
 /**
- * Reads one question per line until end of input or `/exit`. The conversation is created on the first
- * question (or resumed), and each exchange is stored only once its answer completed: a failing model
- * prints the error and the loop goes on with the history untouched.
+ * Reads one question per line until end of input or `/exit`. A new conversation is created with its first
+ * successful exchange, and each exchange is stored only once its answer completed: a failing model prints
+ * the error and the loop goes on with the history untouched (and no empty conversation left behind).
  */
-async function chatLoop(
-  services: Services,
-  io: CliIo,
-  stdin: NodeJS.ReadableStream,
-  opened: OpenedAssistant,
-  options: ChatOptions,
-  mode: ReturnType<typeof parseMode>,
-): Promise<void> {
-  let conversation =
-    options.conversation === undefined
-      ? undefined
-      : await openConversation(opened.conversations, { id: options.conversation });
-  if (conversation)
+async function chatLoop(session: ChatSession): Promise<void> {
+  const { io, stdin, resumed } = session;
+  let conversationId = resumed?.id;
+  if (resumed)
     io.stderr(
-      `Resuming conversation ${conversation.id} (${conversation.messageCount} messages). Type /exit to leave.\n`,
+      `Resuming conversation ${resumed.id} (${resumed.messageCount} messages). Type /exit to leave.\n`,
     );
   else io.stderr('Ask a question (one per line). Type /exit to leave.\n');
   const lines = createInterface({ input: stdin, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
-  const prompt = () => io.stderr('> ');
-  prompt();
+  io.stderr('> ');
   for await (const line of lines) {
     const question = line.trim();
     if (question === '/exit' || question === '/quit') break;
-    if (question !== '') {
-      conversation ??= await openConversation(opened.conversations, { firstQuestion: question });
-      await askOnce(services, io, opened, conversation.id, question, options, mode);
-    }
-    prompt();
+    if (question !== '') conversationId = await askOnce(session, conversationId, question);
+    io.stderr('> ');
   }
   lines.close();
   io.stderr('\n');
-  if (conversation)
+  if (conversationId)
     io.stderr(
-      `Conversation ${conversation.id} saved; resume it with: quarry chat --conversation ${conversation.id}\n`,
+      `Conversation ${conversationId} saved; resume it with: quarry chat --conversation ${conversationId}\n`,
     );
 }
 
+/** Answers one question; returns the conversation id (created with the first successful exchange). */
 async function askOnce(
-  services: Services,
-  io: CliIo,
-  opened: OpenedAssistant,
-  conversationId: string,
+  session: ChatSession,
+  conversationId: string | undefined,
   question: string,
-  options: ChatOptions,
-  mode: ReturnType<typeof parseMode>,
-): Promise<void> {
+): Promise<string | undefined> {
+  const { services, io, opened, options, mode } = session;
   try {
-    const history = await loadHistory(services.catalog, conversationId, opened.assistant.historyTurns);
+    const history = conversationId
+      ? await loadHistory(services.catalog, conversationId, opened.assistant.historyTurns)
+      : [];
     const result = await answerQuestion(opened.assistant, {
       question,
       history,
@@ -123,14 +127,18 @@ async function askOnce(
       ...(mode === undefined ? {} : { mode }),
       onText: io.stdout,
     });
-    await recordExchange(opened.conversations, conversationId, result);
+    const id =
+      conversationId ?? (await openConversation(opened.conversations, { firstQuestion: question })).id;
+    await recordExchange(opened.conversations, id, result);
     io.stdout(formatSources(result));
     for (const warning of citationWarnings(result)) io.stderr(`warning: ${warning}\n`);
+    return id;
   } catch (error) {
     if (!QuarryError.is(error)) throw error;
     io.stdout('\n');
     io.stderr(
       `error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}(nothing was added to the conversation)\n`,
     );
+    return conversationId;
   }
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { generateCode } from '../../codegen/generate-code.ts';
+import { checkCodeRequest, generateCode } from '../../codegen/generate-code.ts';
+import { UpstreamError } from '../../core/errors/index.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { openLanguageModel } from '../open-language-model.ts';
 
@@ -33,12 +34,19 @@ export function registerCodegenCommand(program: Command, io: CliIo): void {
     )
     .option('--json', 'print {key, sidecarKey, code, language, model, sources, usage, createdAt} as JSON')
     .action(async (instructions: string, options: CodegenOptions, command: Command) => {
+      // Checked before the model is loaded, so a typo never waits for (or pays for) a model download.
+      checkCodeRequest({
+        language: options.language,
+        message: instructions,
+        ...(options.ground === undefined ? {} : { ground: options.ground }),
+      });
       await withServices(command, io, async (services) => {
         const opened = await openLanguageModel(services, io, {
           allowRetrievalOnly: false,
           ...(options.model === undefined ? {} : { reference: options.model }),
         });
-        if (opened.runtime === undefined) return;
+        if (opened.runtime === undefined)
+          throw new UpstreamError(`No language model is available: ${opened.reason}`);
         try {
           const result = await generateCode(
             {
