@@ -1,14 +1,12 @@
-import { streamText } from 'ai';
 import { ValidationError } from '../core/errors/index.ts';
 import type { KnowledgeHit, KnowledgeSearchResult } from '../knowledge/search-knowledge.ts';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
-import { modelFailure } from '../models/model-failure.ts';
 import { answerMessages, frameAnswerPrompt } from './answer-prompt.ts';
 import { answerSource, renderSource } from './answer-sources.ts';
-import type { AnswerResult, AnswerUsage, AssistantDependencies, QuestionRequest } from './assistant-types.ts';
-import { CitationChecker } from './citation-checker.ts';
+import { addUsage } from './answer-usage.ts';
+import type { AnswerResult, AssistantDependencies, QuestionRequest } from './assistant-types.ts';
 import { condenseQuestion } from './condense-question.ts';
 import { packContext } from './pack-context.ts';
+import { streamAnswer } from './stream-answer.ts';
 
 /**
  * Answers one question from the knowledge base (the "ask" data flow): condense a follow-up into a
@@ -89,80 +87,6 @@ function retrieve(
   });
 }
 
-/** What one streamed generation produced, after citation checking. */
-interface Generated {
-  text: string;
-  cited: number[];
-  removed: number;
-  unsupported: boolean;
-  usage: AnswerUsage;
-  finishReason: string;
-}
-
-async function streamAnswer(
-  runtime: LanguageRuntime,
-  messages: ReturnType<typeof answerMessages>,
-  sourceCount: number,
-  request: QuestionRequest,
-): Promise<Generated> {
-  const checker = new CitationChecker(sourceCount);
-  let text = '';
-  const emit = (safe: string) => {
-    if (safe === '') return;
-    text += safe;
-    request.onText?.(safe);
-  };
-  const result = streamText({
-    model: runtime.model,
-    system: runtime.prompts.system,
-    messages,
-    maxOutputTokens: runtime.maxOutputTokens,
-    ...(runtime.temperature === undefined ? {} : { temperature: runtime.temperature }),
-    ...(request.abortSignal === undefined ? {} : { abortSignal: request.abortSignal }),
-    // Errors arrive as stream parts and are turned into one clear error below; the default logs them.
-    onError: () => {},
-  });
-  let usage: AnswerUsage = {};
-  let finishReason = 'unknown';
-  try {
-    for await (const part of result.fullStream) {
-      if (part.type === 'text-delta') emit(checker.push(part.text));
-      else if (part.type === 'error') throw part.error;
-      else if (part.type === 'abort')
-        throw request.abortSignal?.reason ?? new Error('The answer was aborted.');
-      else if (part.type === 'finish') {
-        finishReason = part.finishReason;
-        usage = addUsage(
-          {},
-          { inputTokens: part.totalUsage.inputTokens, outputTokens: part.totalUsage.outputTokens },
-        );
-      }
-    }
-  } catch (error) {
-    // A stream cut off half-way throws from the iteration itself rather than sending an error part.
-    throw streamFailure(runtime, error, request.abortSignal);
-  }
-  emit(checker.finish());
-  const report = checker.report();
-  return {
-    text,
-    cited: report.cited,
-    removed: report.removed,
-    unsupported: report.unsupported,
-    usage,
-    finishReason,
-  };
-}
-
-function streamFailure(
-  runtime: LanguageRuntime,
-  error: unknown,
-  abortSignal: AbortSignal | undefined,
-): unknown {
-  if (abortSignal?.aborted) return abortSignal.reason;
-  return modelFailure(runtime.name, error);
-}
-
 async function retrievalOnlyAnswer(
   dependencies: AssistantDependencies,
   request: QuestionRequest,
@@ -189,22 +113,5 @@ async function retrievalOnlyAnswer(
       warnings: found.warnings,
     },
     retrievalOnly: { reason: dependencies.unavailableReason ?? 'no language model is configured' },
-  };
-}
-
-/** Sums token counts, keeping a field only when some call reported it. */
-function addUsage(
-  first: AnswerUsage,
-  second: { inputTokens?: number | undefined; outputTokens?: number | undefined },
-): AnswerUsage {
-  const sum = (a: number | undefined, b: number | undefined) =>
-    a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
-  const inputTokens = sum(first.inputTokens, second.inputTokens);
-  const outputTokens = sum(first.outputTokens, second.outputTokens);
-  const totalTokens = sum(inputTokens, outputTokens);
-  return {
-    ...(inputTokens === undefined ? {} : { inputTokens }),
-    ...(outputTokens === undefined ? {} : { outputTokens }),
-    ...(totalTokens === undefined ? {} : { totalTokens }),
   };
 }

@@ -25,6 +25,8 @@ export async function openLanguageModel(
   const { config } = services;
   const resolved = resolveModel(config.models, options.reference ?? config.models.default);
   const progress = createDownloadProgress(`model ${resolved.name}`, io.interactive, io.stderr);
+  // A progress bar redraws the bottom line; log lines written meanwhile (llama.cpp's) wait until it is done.
+  const releaseLogs = io.interactive ? services.holdLogs() : () => {};
   try {
     const runtime = await createLanguageRuntime(resolved, {
       models: config.models,
@@ -44,6 +46,7 @@ export async function openLanguageModel(
     throw error;
   } finally {
     progress.stop();
+    releaseLogs();
   }
 }
 

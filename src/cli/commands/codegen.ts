@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { checkCodeRequest, generateCode } from '../../codegen/generate-code.ts';
+import { type CodeGenerationRequest, checkCodeRequest, generateCode } from '../../codegen/generate-code.ts';
+import type { FindExamples } from '../../codegen/pack-examples.ts';
 import { UpstreamError } from '../../core/errors/index.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
+import type { Services } from '../create-services.ts';
 import { openLanguageModel } from '../open-language-model.ts';
 
 interface CodegenOptions {
@@ -34,51 +36,56 @@ export function registerCodegenCommand(program: Command, io: CliIo): void {
     )
     .option('--json', 'print {key, sidecarKey, code, language, model, sources, usage, createdAt} as JSON')
     .action(async (instructions: string, options: CodegenOptions, command: Command) => {
-      // Checked before the model is loaded, so a typo never waits for (or pays for) a model download.
-      checkCodeRequest({
+      const request = {
         language: options.language,
         message: instructions,
         ...(options.ground === undefined ? {} : { ground: options.ground }),
-      });
-      await withServices(command, io, async (services) => {
-        const opened = await openLanguageModel(services, io, {
-          allowRetrievalOnly: false,
-          ...(options.model === undefined ? {} : { reference: options.model }),
-        });
-        if (opened.runtime === undefined)
-          throw new UpstreamError(`No language model is available: ${opened.reason}`);
-        try {
-          const result = await generateCode(
-            {
-              runtime: opened.runtime,
-              store: services.store,
-              clock: () => new Date(),
-              findExamples: async (repo, query) => {
-                const knowledge = await services.knowledge();
-                const found = await knowledge.search({
-                  text: query,
-                  limit: groundingHits,
-                  filters: { repos: [repo] },
-                });
-                return found.hits;
-              },
-            },
-            {
-              language: options.language,
-              message: instructions,
-              ...(options.ground === undefined ? {} : { ground: options.ground }),
-            },
-          );
-          if (options.json) {
-            io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-            return;
-          }
-          io.stdout(result.code);
-          io.stderr(`stored ${services.store.urlOf(result.key)} (metadata in ${result.sidecarKey})\n`);
-          for (const source of result.sources) io.stderr(`  example [${source.n}] ${source.citation}\n`);
-        } finally {
-          await opened.runtime.close();
-        }
-      });
+      };
+      // Checked before the model is loaded, so a typo never waits for (or pays for) a model download.
+      checkCodeRequest(request);
+      await withServices(command, io, (services) => codegen(services, io, request, options));
     });
+}
+
+async function codegen(
+  services: Services,
+  io: CliIo,
+  request: CodeGenerationRequest,
+  options: CodegenOptions,
+): Promise<void> {
+  const opened = await openLanguageModel(services, io, {
+    allowRetrievalOnly: false,
+    ...(options.model === undefined ? {} : { reference: options.model }),
+  });
+  if (opened.runtime === undefined)
+    throw new UpstreamError(`No language model is available: ${opened.reason}`);
+  try {
+    const result = await generateCode(
+      {
+        runtime: opened.runtime,
+        store: services.store,
+        clock: () => new Date(),
+        findExamples: examplesFrom(services),
+      },
+      request,
+    );
+    if (options.json) {
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    io.stdout(result.code);
+    io.stderr(`stored ${services.store.urlOf(result.key)} (metadata in ${result.sidecarKey})\n`);
+    for (const source of result.sources) io.stderr(`  example [${source.n}] ${source.citation}\n`);
+  } finally {
+    await opened.runtime.close();
+  }
+}
+
+/** Grounding examples: the best passages of one synced repository's current version. */
+function examplesFrom(services: Services): FindExamples {
+  return async (repo, query) => {
+    const knowledge = await services.knowledge();
+    const found = await knowledge.search({ text: query, limit: groundingHits, filters: { repos: [repo] } });
+    return found.hits;
+  };
 }
