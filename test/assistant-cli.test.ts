@@ -117,6 +117,7 @@ async function runWith(target: Workspace, environment: Record<string, string>, .
 /** The documented keys of `quarry ask --json`, sorted. */
 const answerKeys = [
   'answer',
+  'citationSupport',
   'citations',
   'model',
   'removedCitations',

@@ -69,6 +69,20 @@ describe('answerQuestion', () => {
     expect(result.unsupported).toBe(false);
   });
 
+  it('reports cited statements that share no words with the passages they cite', async () => {
+    const model = new MockLanguageModelV3({
+      doStream: streamedReply([
+        'Requests are retried three times [3]. ',
+        'Kubernetes pods scale horizontally [1].',
+      ]),
+    });
+    const result = await answerQuestion(assistantWith(model).dependencies, { question: 'retries?' });
+    expect(result.citationSupport).toEqual({
+      checked: 2,
+      weak: [{ statement: 'Kubernetes pods scale horizontally.', cited: [1] }],
+    });
+  });
+
   it('flags an answer that cites none of the given sources as unsupported', async () => {
     const model = new MockLanguageModelV3({ doStream: streamedReply(['Probably five times.']) });
     const result = await answerQuestion(assistantWith(model).dependencies, { question: 'retries?' });

@@ -4,6 +4,7 @@ import { answerMessages, frameAnswerPrompt } from './answer-prompt.ts';
 import { answerSource, renderSource } from './answer-sources.ts';
 import { addUsage } from './answer-usage.ts';
 import type { AnswerResult, AssistantDependencies, QuestionRequest } from './assistant-types.ts';
+import { checkCitationSupport } from './citation-support.ts';
 import { condenseQuestion } from './condense-question.ts';
 import { packContext } from './pack-context.ts';
 import { streamAnswer } from './stream-answer.ts';
@@ -49,6 +50,7 @@ export async function answerQuestion(
     sources,
     removedCitations: generated.removed,
     unsupported: generated.unsupported,
+    citationSupport: checkCitationSupport(generated.text, sources),
     model: runtime.name,
     usage: addUsage(condensed.usage, generated.usage),
     finishReason: generated.finishReason,
@@ -103,6 +105,7 @@ async function retrievalOnlyAnswer(
     sources,
     removedCitations: 0,
     unsupported: false,
+    citationSupport: { checked: 0, weak: [] },
     model: null,
     usage: {},
     retrieval: {

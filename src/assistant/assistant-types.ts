@@ -1,6 +1,7 @@
 import type { SearchFilters, SearchMode } from '../core/ports/search-index.ts';
 import type { KnowledgeSearchRequest, KnowledgeSearchResult } from '../knowledge/search-knowledge.ts';
 import type { LanguageRuntime } from '../models/language-runtime.ts';
+import type { CitationSupport } from './citation-support.ts';
 
 /** One earlier turn of a conversation. */
 export interface ChatTurn {
@@ -47,6 +48,8 @@ export interface AnswerResult {
   removedCitations: number;
   /** Sources were given but the answer cites none of them. */
   unsupported: boolean;
+  /** Cited statements checked for words in common with their sources, and those with none. */
+  citationSupport: CitationSupport;
   /** The model's name, or `null` when no model was available. */
   model: string | null;
   usage: AnswerUsage;

@@ -33,6 +33,7 @@ function answer(question: string, text: string, extra: Partial<AnswerResult> = {
     sources: [],
     removedCitations: 0,
     unsupported: false,
+    citationSupport: { checked: 0, weak: [] },
     model: 'mock',
     usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
     retrieval: { mode: 'keyword', k: 8, retrieved: 0, packed: 0, warnings: [] },

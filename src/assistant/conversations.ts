@@ -67,6 +67,7 @@ export async function recordExchange(
         citations,
         removedCitations: result.removedCitations,
         unsupported: result.unsupported,
+        weakCitations: result.citationSupport.weak.length,
         usage: result.usage,
         ...(result.retrievalOnly ? { retrievalOnly: result.retrievalOnly } : {}),
       },

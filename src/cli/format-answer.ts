@@ -20,6 +20,12 @@ export function citationWarnings(result: AnswerResult): string[] {
   }
   if (result.unsupported)
     warnings.push('the answer cites none of the sources it was given: treat it as unsupported');
+  for (const weak of result.citationSupport.weak) {
+    const statement = weak.statement.length > 80 ? `${weak.statement.slice(0, 79)}…` : weak.statement;
+    warnings.push(
+      `"${statement}" shares no words with the source it cites [${weak.cited.join(', ')}]: check it`,
+    );
+  }
   if (result.finishReason === 'length')
     warnings.push("the answer was cut off at the model's output limit (maxOutputTokens)");
   return warnings;
@@ -61,6 +67,7 @@ export function answerJson(result: AnswerResult) {
     standaloneQuestion: result.standaloneQuestion,
     removedCitations: result.removedCitations,
     unsupported: result.unsupported,
+    citationSupport: result.citationSupport,
     ...(result.retrievalOnly
       ? {
           retrievalOnly: result.retrievalOnly,
