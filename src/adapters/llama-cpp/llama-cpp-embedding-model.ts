@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { EmbeddingModelV3, EmbeddingModelV3CallOptions, EmbeddingModelV3Result } from '@ai-sdk/provider';
-import type { Llama, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
 import { ValidationError } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/ports/logger.ts';
-import { loadLlama, messageOf } from './load-llama.ts';
+import { acquireLlama, type LlamaLease, messageOf } from './load-llama.ts';
 
 /** Options of {@link LlamaCppEmbeddingModel.load}. */
 export interface LlamaCppEmbeddingModelOptions {
@@ -41,15 +41,20 @@ export class LlamaCppEmbeddingModel implements EmbeddingModelV3 {
   readonly supportsParallelCalls = false;
   /** Length of every vector. */
   readonly dimensions: number;
-  readonly #llama: Llama;
+  readonly #lease: LlamaLease;
   readonly #model: LlamaModel;
   readonly #context: LlamaEmbeddingContext;
   /** Inputs (with the model's begin and end tokens) must stay below this many tokens. */
   readonly #contextSize: number;
   #closing: Promise<void> | undefined;
 
-  private constructor(llama: Llama, model: LlamaModel, context: LlamaEmbeddingContext, contextSize: number) {
-    this.#llama = llama;
+  private constructor(
+    lease: LlamaLease,
+    model: LlamaModel,
+    context: LlamaEmbeddingContext,
+    contextSize: number,
+  ) {
+    this.#lease = lease;
     this.#model = model;
     this.#context = context;
     this.#contextSize = contextSize;
@@ -62,7 +67,8 @@ export class LlamaCppEmbeddingModel implements EmbeddingModelV3 {
    * `UpstreamError`; a file that is not a loadable GGUF model a `ValidationError`.
    */
   static async load(options: LlamaCppEmbeddingModelOptions): Promise<LlamaCppEmbeddingModel> {
-    const llama = await loadLlama(options.logger, unloadableHint);
+    const lease = await acquireLlama(options.logger, unloadableHint);
+    const { llama } = lease;
     try {
       const model = await llama.loadModel({ modelPath: options.modelPath });
       const trained = model.trainContextSize > 0 ? model.trainContextSize : defaultMaxInputTokens;
@@ -73,9 +79,9 @@ export class LlamaCppEmbeddingModel implements EmbeddingModelV3 {
         batchSize: contextSize,
         threads: options.threads ?? 2,
       });
-      return new LlamaCppEmbeddingModel(llama, model, context, contextSize);
+      return new LlamaCppEmbeddingModel(lease, model, context, contextSize);
     } catch (error) {
-      await llama.dispose().catch(() => {});
+      await lease.release();
       const file = path.basename(options.modelPath);
       throw new ValidationError(
         `llama.cpp could not load the embedding model ${file}: ${messageOf(error)}.`,
@@ -108,7 +114,7 @@ export class LlamaCppEmbeddingModel implements EmbeddingModelV3 {
     this.#closing ??= (async () => {
       await this.#context.dispose();
       await this.#model.dispose();
-      await this.#llama.dispose();
+      await this.#lease.release();
     })();
     return this.#closing;
   }

@@ -12,7 +12,6 @@ import type {
 import {
   type ChatHistoryItem,
   type GbnfJsonSchema,
-  type Llama,
   LlamaChat,
   type LlamaContext,
   type LlamaContextSequence,
@@ -32,7 +31,7 @@ import {
   usageOf,
 } from './llama-cpp-output.ts';
 import { type SamplingSettings, samplingSettings, unsupportedSettingWarnings } from './llama-cpp-sampling.ts';
-import { loadLlama, messageOf } from './load-llama.ts';
+import { acquireLlama, type LlamaLease, messageOf } from './load-llama.ts';
 import { promptToChatHistory } from './prompt-to-chat-history.ts';
 
 /** Options of {@link LlamaCppLanguageModel.load}. */
@@ -81,7 +80,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
   readonly supportedUrls: Record<string, RegExp[]> = {};
   /** The context size in tokens: the prompt plus the answer must fit in it. */
   readonly contextTokens: number;
-  readonly #llama: Llama;
+  readonly #lease: LlamaLease;
   readonly #model: LlamaModel;
   readonly #context: LlamaContext;
   readonly #sequence: LlamaContextSequence;
@@ -90,8 +89,8 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
   #queueTail: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
 
-  private constructor(llama: Llama, model: LlamaModel, context: LlamaContext) {
-    this.#llama = llama;
+  private constructor(lease: LlamaLease, model: LlamaModel, context: LlamaContext) {
+    this.#lease = lease;
     this.#model = model;
     this.#context = context;
     this.#sequence = context.getSequence();
@@ -107,15 +106,16 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
    */
   static async load(options: LlamaCppLanguageModelOptions): Promise<LlamaCppLanguageModel> {
     checkContextSize(options.contextSize);
-    const llama = await loadLlama(options.logger, unloadableHint);
+    const lease = await acquireLlama(options.logger, unloadableHint);
+    const { llama } = lease;
     try {
       const model = await llama.loadModel({ modelPath: options.modelPath });
       const trained = model.trainContextSize > 0 ? model.trainContextSize : defaultContextCap;
       const contextSize = options.contextSize ?? Math.min(trained, defaultContextCap);
       const context = await model.createContext({ contextSize, threads: options.threads ?? 2, sequences: 1 });
-      return new LlamaCppLanguageModel(llama, model, context);
+      return new LlamaCppLanguageModel(lease, model, context);
     } catch (error) {
-      await llama.dispose().catch(() => {});
+      await lease.release();
       const file = path.basename(options.modelPath);
       throw new ValidationError(`llama.cpp could not load the language model ${file}: ${messageOf(error)}.`, {
         hint: 'Check that the language model is a complete GGUF file and that its context size fits in memory.',
@@ -183,7 +183,7 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
       this.#chat.dispose();
       await this.#context.dispose();
       await this.#model.dispose();
-      await this.#llama.dispose();
+      await this.#lease.release();
     })();
     return this.#closing;
   }
@@ -226,16 +226,18 @@ export class LlamaCppLanguageModel implements LanguageModelV3 {
     warnings: SharedV3Warning[],
   ): Promise<LlamaGrammar | undefined> {
     if (format?.type !== 'json') return undefined;
-    if (format.schema === undefined) return this.#llama.getGrammarFor('json');
+    if (format.schema === undefined) return this.#lease.llama.getGrammarFor('json');
     try {
-      return await this.#llama.createGrammarForJsonSchema<GbnfJsonSchema>(format.schema as GbnfJsonSchema);
+      return await this.#lease.llama.createGrammarForJsonSchema<GbnfJsonSchema>(
+        format.schema as GbnfJsonSchema,
+      );
     } catch (error) {
       warnings.push({
         type: 'compatibility',
         feature: 'responseFormat.schema',
         details: `The schema could not become a grammar (${messageOf(error)}); any JSON is allowed instead.`,
       });
-      return this.#llama.getGrammarFor('json');
+      return this.#lease.llama.getGrammarFor('json');
     }
   }
 

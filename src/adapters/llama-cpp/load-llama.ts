@@ -2,25 +2,77 @@ import { getLlama, type Llama, LlamaLogLevel } from 'node-llama-cpp';
 import { UpstreamError } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 
+/** One user's hold on the shared llama.cpp instance. */
+export interface LlamaLease {
+  llama: Llama;
+  /** Gives the hold back; the last one frees llama.cpp. Idempotent. */
+  release(): Promise<void>;
+}
+
+/** The instance every model in this process shares, with its holders' loggers (newest used). */
+interface SharedInstance {
+  llama: Promise<Llama>;
+  holders: number;
+  loggers: Array<Logger | undefined>;
+}
+
+let shared: SharedInstance | undefined;
+
 /**
- * Loads llama.cpp for CPU use from the prebuilt binary that ships with node-llama-cpp: it never compiles or
- * downloads anything, so start-up stays fast and offline. A machine without a usable binary gets an
- * `UpstreamError` carrying `hint` (what to configure instead). llama.cpp's own log lines go to `logger`.
+ * Gives access to llama.cpp for CPU use, from the prebuilt binary that ships with node-llama-cpp: it never
+ * compiles or downloads anything, so start-up stays fast and offline. One instance is shared by every model
+ * in the process (an embedding model and a language model together): loading llama.cpp twice costs
+ * seconds, and a second instance's log lines escape to the terminal. A machine without a usable binary
+ * gets an `UpstreamError` carrying `hint` (what to configure instead). Log lines go to the newest holder's
+ * `logger`.
  */
-export async function loadLlama(logger: Logger | undefined, hint: string): Promise<Llama> {
+export async function acquireLlama(logger: Logger | undefined, hint: string): Promise<LlamaLease> {
+  const instance = shared ?? startInstance(hint);
+  shared = instance;
+  instance.holders += 1;
+  instance.loggers.push(logger);
+  let llama: Llama;
   try {
-    return await getLlama({
-      gpu: false,
-      build: 'never',
-      logLevel: LlamaLogLevel.warn,
-      logger: (level, message) => forwardLog(logger, level, message),
-    });
+    llama = await instance.llama;
   } catch (error) {
+    await leave(instance, logger);
+    throw error;
+  }
+  let released = false;
+  return {
+    llama,
+    release: async () => {
+      if (released) return;
+      released = true;
+      await leave(instance, logger);
+    },
+  };
+}
+
+function startInstance(hint: string): SharedInstance {
+  const instance: SharedInstance = { holders: 0, loggers: [], llama: Promise.resolve(undefined as never) };
+  instance.llama = getLlama({
+    gpu: false,
+    build: 'never',
+    logLevel: LlamaLogLevel.warn,
+    logger: (level, message) => forwardLog(instance.loggers.at(-1), level, message),
+  }).catch((error: unknown) => {
     throw new UpstreamError(`llama.cpp could not be loaded on this machine: ${messageOf(error)}.`, {
       hint,
       cause: error,
     });
-  }
+  });
+  return instance;
+}
+
+async function leave(instance: SharedInstance, logger: Logger | undefined): Promise<void> {
+  instance.holders -= 1;
+  const position = instance.loggers.lastIndexOf(logger);
+  if (position >= 0) instance.loggers.splice(position, 1);
+  if (instance.holders > 0) return;
+  if (shared === instance) shared = undefined;
+  const llama = await instance.llama.catch(() => undefined);
+  await llama?.dispose().catch(() => {});
 }
 
 /**
