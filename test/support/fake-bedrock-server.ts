@@ -12,7 +12,7 @@ import {
   fakeWords,
 } from './fake-chat-reply.ts';
 import { fakeEmbedding } from './fake-openai-server.ts';
-import { InjectedFaults, parseBody, readBody, sendBody, sendParts } from './http-body.ts';
+import { closeServer, InjectedFaults, parseBody, readBody, sendBody, sendParts } from './http-body.ts';
 
 /** One request received by the fake, whatever the answer was. */
 export interface FakeBedrockRequest {
@@ -152,10 +152,7 @@ export async function startFakeBedrockServer(): Promise<FakeBedrockServer> {
     setReply: (replier) => {
       chat.replier = replier;
     },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeServer(server),
   };
 }
 

@@ -8,7 +8,7 @@ import {
   type FakeCompletion,
   fakeWords,
 } from './fake-chat-reply.ts';
-import { InjectedFaults, parseBody, readBody, sendBody, sendParts } from './http-body.ts';
+import { closeServer, InjectedFaults, parseBody, readBody, sendBody, sendParts } from './http-body.ts';
 
 /** The fake's word tokens; they live with the chat replies, which count them too. */
 export { fakeWords };
@@ -182,10 +182,7 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
     setReply: (replier) => {
       chat.replier = replier;
     },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeServer(server),
   };
 }
 

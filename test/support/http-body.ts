@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** Reads a request's whole body as UTF-8 text (test servers only: bodies are small). */
 export async function readBody(request: IncomingMessage): Promise<string> {
@@ -114,4 +114,10 @@ export function sendBody(
   }
   const bytes = Buffer.from(body, 'utf8');
   sendParts(response, status, headers, [bytes.subarray(0, Math.floor(bytes.length / 2)), bytes], true);
+}
+
+/** Closes a loopback server at once, cutting open (also deliberately hung) connections. */
+export async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -2,22 +2,15 @@ import * as path from 'node:path';
 import type { EmbeddingModelV3, EmbeddingModelV3CallOptions, EmbeddingModelV3Result } from '@ai-sdk/provider';
 import type { LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
 import { ValidationError } from '../../core/errors/index.ts';
-import type { Logger } from '../../core/ports/logger.ts';
-import { acquireLlama, type LlamaLease, messageOf } from './load-llama.ts';
+import { acquireLlama, type LlamaCppModelFileOptions, type LlamaLease, messageOf } from './load-llama.ts';
 
 /** Options of {@link LlamaCppEmbeddingModel.load}. */
-export interface LlamaCppEmbeddingModelOptions {
-  /** A local GGUF file (see `resolveModelFile`). */
-  modelPath: string;
-  /** CPU threads; default 2. llama.cpp crawls when it has more threads than the machine has cores. */
-  threads?: number;
+export interface LlamaCppEmbeddingModelOptions extends LlamaCppModelFileOptions {
   /**
    * The longest input in tokens; longer texts are cut to fit. Default the model's training context, at
    * most 2048: chunks are far shorter, and a larger context costs memory for nothing.
    */
   maxInputTokens?: number;
-  /** Receives llama.cpp's log lines (warnings at `debug`, errors at `warn`); they are dropped otherwise. */
-  logger?: Logger;
 }
 
 const defaultMaxInputTokens = 2048;

@@ -20,7 +20,6 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { ConflictError, ValidationError } from '../../core/errors/index.ts';
-import type { Logger } from '../../core/ports/logger.ts';
 import {
   appendContent,
   finishReasonOf,
@@ -31,22 +30,16 @@ import {
   usageOf,
 } from './llama-cpp-output.ts';
 import { type SamplingSettings, samplingSettings, unsupportedSettingWarnings } from './llama-cpp-sampling.ts';
-import { acquireLlama, type LlamaLease, messageOf } from './load-llama.ts';
+import { acquireLlama, type LlamaCppModelFileOptions, type LlamaLease, messageOf } from './load-llama.ts';
 import { promptToChatHistory } from './prompt-to-chat-history.ts';
 
 /** Options of {@link LlamaCppLanguageModel.load}. */
-export interface LlamaCppLanguageModelOptions {
-  /** A local GGUF file (see `resolveModelFile`). */
-  modelPath: string;
-  /** CPU threads; default 2. llama.cpp crawls when it has more threads than the machine has cores. */
-  threads?: number;
+export interface LlamaCppLanguageModelOptions extends LlamaCppModelFileOptions {
   /**
    * Tokens the context holds, prompt and answer together. Default the model's training context, at most
    * 4096: every token costs memory up front, and retrieval prompts rarely need more.
    */
   contextSize?: number;
-  /** Receives llama.cpp's log lines (warnings at `debug`, errors at `warn`); they are dropped otherwise. */
-  logger?: Logger;
 }
 
 const defaultContextCap = 4096;

@@ -2,6 +2,16 @@ import { getLlama, type Llama, LlamaLogLevel } from 'node-llama-cpp';
 import { UpstreamError } from '../../core/errors/index.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 
+/** What every in-process model is loaded with. */
+export interface LlamaCppModelFileOptions {
+  /** A local GGUF file (see `resolveModelFile`). */
+  modelPath: string;
+  /** CPU threads; default 2. llama.cpp crawls when it has more threads than the machine has cores. */
+  threads?: number;
+  /** Receives llama.cpp's log lines (warnings at `debug`, errors at `warn`); they are dropped otherwise. */
+  logger?: Logger;
+}
+
 /** One user's hold on the shared llama.cpp instance. */
 export interface LlamaLease {
   llama: Llama;
