@@ -33,9 +33,9 @@ module.exports = {
     {
       name: 'capabilities-not-to-adapters',
       comment:
-        'Capabilities (sync, knowledge, ...) take ports as arguments; only composition roots pick adapters.',
+        'Capabilities (sync, knowledge, accounts, ...) take ports as arguments; only composition roots pick adapters.',
       severity: 'error',
-      from: { path: '^src/(sync|crawl|knowledge|models|assistant|codegen|cloud|agents)/' },
+      from: { path: '^src/(sync|crawl|knowledge|models|assistant|codegen|cloud|agents|accounts)/' },
       to: { path: '^src/(adapters|cli|api)/' },
     },
     {

@@ -83,4 +83,43 @@ export const catalogMigrations: readonly SqliteMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'users, API keys, sessions and conversation owners',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      -- No foreign keys to users (SQLite enforces them only on connections that enable them): removing a
+      -- user deletes their keys and sessions explicitly, in the same transaction.
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL COLLATE NOCASE,
+        name TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      ) STRICT;
+      CREATE INDEX api_keys_by_user ON api_keys (user_id, created_at);
+
+      -- Times are stored in the one form toISOString() gives, so comparing the text compares the instants.
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL COLLATE NOCASE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+
+      -- Existing conversations were started from the CLI, which has no accounts: their owner stays NULL.
+      ALTER TABLE conversations ADD COLUMN owner TEXT;
+      CREATE INDEX conversations_by_owner ON conversations (owner, updated_at DESC, id);
+    `,
+  },
 ];

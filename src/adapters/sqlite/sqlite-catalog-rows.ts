@@ -160,6 +160,7 @@ export function lockHolderToRow(resource: string, holder: LockHolder): LockRow {
 /** A `conversations` row as SQLite stores it. */
 export interface ConversationRow {
   id: string;
+  owner: string | null;
   title: string;
   created_at: string;
   updated_at: string;
@@ -170,6 +171,7 @@ export interface ConversationRow {
 export function conversationFromRow(row: ConversationRow): ConversationRecord {
   return {
     id: row.id,
+    owner: row.owner,
     title: row.title,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -181,6 +183,7 @@ export function conversationFromRow(row: ConversationRow): ConversationRecord {
 export function conversationToRow(record: ConversationRecord): ConversationRow {
   return {
     id: record.id,
+    owner: record.owner,
     title: record.title,
     created_at: record.createdAt,
     updated_at: record.updatedAt,

@@ -63,8 +63,8 @@ export function prepareCatalogStatements(database: Database.Database) {
 function prepareConversationStatements(database: Database.Database) {
   return {
     insertConversation: database.prepare<[ConversationRow]>(
-      `INSERT INTO conversations (id, title, created_at, updated_at, message_count)
-       VALUES (@id, @title, @created_at, @updated_at, @message_count)
+      `INSERT INTO conversations (id, owner, title, created_at, updated_at, message_count)
+       VALUES (@id, @owner, @title, @created_at, @updated_at, @message_count)
        ON CONFLICT (id) DO NOTHING`,
     ),
     selectConversation: database.prepare<[string], ConversationRow>(
@@ -72,6 +72,10 @@ function prepareConversationStatements(database: Database.Database) {
     ),
     selectConversations: database.prepare<[number], ConversationRow>(
       'SELECT * FROM conversations ORDER BY updated_at DESC, id LIMIT ?',
+    ),
+    // IS rather than =, so that a NULL owner selects the conversations without one.
+    selectConversationsOfOwner: database.prepare<[string | null, number], ConversationRow>(
+      'SELECT * FROM conversations WHERE owner IS ? ORDER BY updated_at DESC, id LIMIT ?',
     ),
     touchConversation: database.prepare<[{ id: string; updated_at: string; message_count: number }]>(
       'UPDATE conversations SET updated_at = @updated_at, message_count = @message_count WHERE id = @id',

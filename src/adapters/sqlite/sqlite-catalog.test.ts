@@ -152,6 +152,7 @@ describe('createSqliteCatalog', () => {
       expect(rows).toEqual([
         { scope: 'catalog', version: 1, applied_at: firstOpen.toISOString() },
         { scope: 'catalog', version: 2, applied_at: firstOpen.toISOString() },
+        { scope: 'catalog', version: 3, applied_at: firstOpen.toISOString() },
       ]);
     } finally {
       probe.close();
@@ -267,6 +268,69 @@ describe('createSqliteCatalog', () => {
     expect(await catalog.appendMessages('chat', exchange('works?', 1))).toHaveLength(2);
   });
 
+  it('adds accounts to a version 2 database, keeping its conversations without an owner', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const older = new Database(databasePath);
+    applySqliteMigrations(older, {
+      scope: 'catalog',
+      migrations: catalogMigrations.filter((migration) => migration.version <= 2),
+      clock: () => new Date(),
+    });
+    older
+      .prepare(
+        `INSERT INTO conversations (id, title, created_at, updated_at, message_count)
+         VALUES ('old-chat', 'From the CLI', ?, ?, 0)`,
+      )
+      .run(at(0), at(0));
+    older.close();
+
+    const catalog = open(databasePath);
+    expect(await catalog.getConversation('old-chat')).toEqual({
+      id: 'old-chat',
+      owner: null,
+      title: 'From the CLI',
+      createdAt: at(0),
+      updatedAt: at(0),
+      messageCount: 0,
+    });
+    expect(await catalog.appendMessages('old-chat', exchange('still works?', 1))).toHaveLength(2);
+    expect((await catalog.listConversations({ owner: null })).map((each) => each.id)).toEqual(['old-chat']);
+    await catalog.addUser({ id: 'admin', role: 'admin', passwordHash: 'scrypt$x', createdAt: at(2) });
+    await catalog.createConversation({ id: 'mine', title: 'Owned', createdAt: at(3), owner: 'admin' });
+    expect((await catalog.listConversations({ owner: 'admin' })).map((each) => each.id)).toEqual(['mine']);
+  });
+
+  it('keeps users, keys and sessions when the file is opened again, and removes a user in one step', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const first = open(databasePath);
+    await first.addUser({ id: 'Bob', role: 'member', passwordHash: 'scrypt$x', createdAt: at(0) });
+    await first.addApiKey({
+      id: 'key-1',
+      userId: 'bob',
+      name: 'ci',
+      secretHash: 'ab12',
+      createdAt: at(1),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    await first.createSession({ id: 'session-1', userId: 'bob', createdAt: at(1), expiresAt: at(50) });
+    await first.close();
+
+    const second = open(databasePath);
+    expect(await second.getUser('BOB')).toMatchObject({ id: 'Bob', role: 'member' });
+    expect(await second.getApiKey('key-1')).toMatchObject({ userId: 'Bob', name: 'ci' });
+    expect(await second.getSession('session-1', at(2))).toMatchObject({ userId: 'Bob' });
+    // A trigger fails the deletion of the sessions, after the user and keys went: nothing may be lost.
+    const saboteur = new Database(databasePath);
+    saboteur.exec(`CREATE TRIGGER keep_sessions BEFORE DELETE ON sessions
+      BEGIN SELECT RAISE(ABORT, 'disk full, say'); END`);
+    saboteur.close();
+    await expect(second.removeUser('bob')).rejects.toThrow(databasePath);
+    expect(await second.getUser('bob')).toBeDefined();
+    expect(await second.getApiKey('key-1')).toBeDefined();
+    expect(await second.getSession('session-1', at(2))).toBeDefined();
+  });
+
   it('keeps conversations and their messages when the file is opened again', async () => {
     const databasePath = path.join(await temporaryFolder(), 'catalog.db');
     const first = open(databasePath);
@@ -278,6 +342,7 @@ describe('createSqliteCatalog', () => {
     expect(await second.listMessages('chat')).toEqual(stored);
     expect(await second.getConversation('chat')).toEqual({
       id: 'chat',
+      owner: null,
       title: 'How do I untar?',
       createdAt: at(0),
       updatedAt: at(2),

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
 import type {
+  ApiKeyRecord,
   Catalog,
   ConversationRecord,
   LockAttempt,
@@ -12,14 +13,15 @@ import type {
   NewMessage,
   RepoRecord,
   RepoSettings,
+  SessionRecord,
   SyncRunRecord,
+  UserRecord,
 } from '../../core/ports/catalog.ts';
+import { SqliteAccounts } from './sqlite-accounts.ts';
 import { catalogMigrations } from './sqlite-catalog-migrations.ts';
 import {
   lockHolderFromRow,
   lockHolderToRow,
-  repoFromRow,
-  repoToRow,
   syncRunFromRow,
   syncRunResultToRow,
   syncRunToRow,
@@ -27,6 +29,7 @@ import {
 import { type CatalogStatements, prepareCatalogStatements } from './sqlite-catalog-statements.ts';
 import { SqliteConversations } from './sqlite-conversations.ts';
 import { applySqliteMigrations } from './sqlite-migrations.ts';
+import { SqliteRepos } from './sqlite-repos.ts';
 import { translateSqliteError } from './translate-sqlite-error.ts';
 
 /** How long a connection waits for another process's write to finish before giving up. */
@@ -86,55 +89,37 @@ class SqliteCatalogStore implements SqliteCatalog {
   readonly path: string;
   private readonly database: Database.Database;
   private readonly statements: CatalogStatements;
+  private readonly repos: SqliteRepos;
   private readonly conversations: SqliteConversations;
+  private readonly accounts: SqliteAccounts;
 
   constructor(database: Database.Database, databasePath: string) {
     this.database = database;
     this.path = databasePath;
     this.statements = prepareCatalogStatements(database);
+    this.repos = new SqliteRepos(database, this.statements);
     this.conversations = new SqliteConversations(database, this.statements);
+    this.accounts = new SqliteAccounts(database);
   }
 
   async addRepo(settings: RepoSettings): Promise<RepoRecord> {
-    return this.guard(() => {
-      const record = newRepoRecord(settings);
-      if (this.statements.insertRepo.run(repoToRow(record)).changes === 0) {
-        const existing = this.statements.selectRepo.get(settings.id);
-        throw new ConflictError(`Repository ${existing?.id ?? settings.id} is already in the catalog.`, {
-          hint: 'Change its settings instead of adding it again, or remove it first.',
-        });
-      }
-      return record;
-    });
+    return this.guard(() => this.repos.add(settings));
   }
 
   async getRepo(id: string): Promise<RepoRecord | undefined> {
-    return this.guard(() => {
-      const row = this.statements.selectRepo.get(id);
-      return row === undefined ? undefined : repoFromRow(row);
-    });
+    return this.guard(() => this.repos.get(id));
   }
 
   async listRepos(): Promise<RepoRecord[]> {
-    return this.guard(() => this.statements.selectRepos.all().map(repoFromRow));
+    return this.guard(() => this.repos.list());
   }
 
   async updateRepo(id: string, changes: Partial<Omit<RepoRecord, 'id'>>): Promise<RepoRecord> {
-    // IMMEDIATE takes the write lock before reading, so a concurrent update cannot slip in between.
-    const update = this.database.transaction(() => {
-      const row = this.statements.selectRepo.get(id);
-      if (row === undefined) throw repoNotFound(id);
-      const record = withChanges(repoFromRow(row), changes);
-      this.statements.updateRepo.run(repoToRow(record));
-      return record;
-    });
-    return this.guard(() => update.immediate());
+    return this.guard(() => this.repos.update(id, changes));
   }
 
   async removeRepo(id: string): Promise<void> {
-    this.guard(() => {
-      if (this.statements.deleteRepo.run(id).changes === 0) throw repoNotFound(id);
-    });
+    this.guard(() => this.repos.remove(id));
   }
 
   async startSyncRun(run: Pick<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void> {
@@ -214,7 +199,9 @@ class SqliteCatalogStore implements SqliteCatalog {
     return this.guard(() => this.conversations.get(id));
   }
 
-  async listConversations(options: { limit?: number } = {}): Promise<ConversationRecord[]> {
+  async listConversations(
+    options: { limit?: number; owner?: string | null } = {},
+  ): Promise<ConversationRecord[]> {
     return this.guard(() => this.conversations.list(options));
   }
 
@@ -230,6 +217,65 @@ class SqliteCatalogStore implements SqliteCatalog {
     return this.guard(() => this.conversations.delete(id));
   }
 
+  async addUser(user: UserRecord): Promise<UserRecord> {
+    return this.guard(() => this.accounts.addUser(user));
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return this.guard(() => this.accounts.getUser(id));
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.guard(() => this.accounts.listUsers());
+  }
+
+  async updateUser(
+    id: string,
+    changes: Partial<Pick<UserRecord, 'role' | 'passwordHash'>>,
+  ): Promise<UserRecord> {
+    return this.guard(() => this.accounts.updateUser(id, changes));
+  }
+
+  async removeUser(id: string): Promise<void> {
+    this.guard(() => this.accounts.removeUser(id));
+  }
+
+  async addApiKey(key: ApiKeyRecord): Promise<ApiKeyRecord> {
+    return this.guard(() => this.accounts.addApiKey(key));
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    return this.guard(() => this.accounts.getApiKey(id));
+  }
+
+  async listApiKeys(options: { userId?: string } = {}): Promise<ApiKeyRecord[]> {
+    return this.guard(() => this.accounts.listApiKeys(options));
+  }
+
+  async revokeApiKey(id: string, revokedAt: string): Promise<boolean> {
+    return this.guard(() => this.accounts.revokeApiKey(id, revokedAt));
+  }
+
+  async touchApiKey(id: string, usedAt: string): Promise<void> {
+    this.guard(() => this.accounts.touchApiKey(id, usedAt));
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.guard(() => this.accounts.createSession(session));
+  }
+
+  async getSession(id: string, now: string): Promise<SessionRecord | undefined> {
+    return this.guard(() => this.accounts.getSession(id, now));
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    this.guard(() => this.accounts.deleteSession(id));
+  }
+
+  async deleteExpiredSessions(now: string): Promise<number> {
+    return this.guard(() => this.accounts.deleteExpiredSessions(now));
+  }
+
   async close(): Promise<void> {
     if (this.database.open) this.database.close();
   }
@@ -241,40 +287,4 @@ class SqliteCatalogStore implements SqliteCatalog {
       throw translateSqliteError(error, this.path);
     }
   }
-}
-
-function newRepoRecord(settings: RepoSettings): RepoRecord {
-  return {
-    id: settings.id,
-    enabled: settings.enabled,
-    ignoreFile: settings.ignoreFile,
-    track: settings.track,
-    asset: settings.asset,
-    version: null,
-    modified: null,
-    lastCheckedAt: null,
-    etag: null,
-    status: null,
-    error: null,
-    files: 0,
-    bytes: 0,
-    origin: settings.origin,
-  };
-}
-
-/** Applies only the fields present in `changes`; the id never changes. */
-function withChanges(record: RepoRecord, changes: Partial<Omit<RepoRecord, 'id'>>): RepoRecord {
-  const next: RepoRecord = { ...record };
-  for (const [field, value] of Object.entries(changes)) {
-    if (value !== undefined && field !== 'id' && Object.hasOwn(record, field)) {
-      Object.assign(next, { [field]: value });
-    }
-  }
-  return next;
-}
-
-function repoNotFound(id: string): NotFoundError {
-  return new NotFoundError(`Repository ${id} is not in the catalog.`, {
-    hint: 'List the watched repositories to check the name, or add it first.',
-  });
 }

@@ -32,6 +32,7 @@ export class SqliteConversations {
     checkNewConversation(conversation);
     const record: ConversationRecord = {
       id: conversation.id,
+      owner: conversation.owner ?? null,
       title: conversation.title,
       createdAt: conversation.createdAt,
       updatedAt: conversation.createdAt,
@@ -52,9 +53,15 @@ export class SqliteConversations {
   }
 
   /** See `Catalog.listConversations`. */
-  list(options: { limit?: number }): ConversationRecord[] {
+  list(options: { limit?: number; owner?: string | null }): ConversationRecord[] {
     const limit = checkCount('conversation limit', options.limit, 'Leave the limit out to list them all.');
-    return this.statements.selectConversations.all(limit ?? -1).map(conversationFromRow);
+    // The key's presence decides, not its value: `{ owner: undefined }` from a caller that lost track of
+    // who is asking must not turn into "everyone's conversations".
+    if (!Object.hasOwn(options, 'owner')) {
+      return this.statements.selectConversations.all(limit ?? -1).map(conversationFromRow);
+    }
+    const owner = checkOwner(options.owner, 'The owner to list the conversations of');
+    return this.statements.selectConversationsOfOwner.all(owner, limit ?? -1).map(conversationFromRow);
   }
 
   /** See `Catalog.listMessages`. */
@@ -126,6 +133,17 @@ function checkNewConversation(conversation: NewConversation): void {
       `The creation time of conversation ${conversation.id} must be an ISO 8601 string.`,
     );
   }
+  if (conversation.owner !== undefined) {
+    checkOwner(conversation.owner, `The owner of conversation ${conversation.id}`);
+  }
+}
+
+/** Returns `owner` when it is a non-empty string or `null`; throws `ValidationError` otherwise. */
+function checkOwner(owner: unknown, what: string): string | null {
+  if (owner === null || (typeof owner === 'string' && owner !== '')) return owner;
+  throw new ValidationError(`${what} must be an account name or null.`, {
+    hint: 'Pass the id of the signed-in account, or null for the conversations started from the CLI.',
+  });
 }
 
 function prepareMessages(messages: readonly NewMessage[]): PreparedMessage[] {

@@ -10,6 +10,12 @@ import type {
   RepoSettings,
   SyncRunRecord,
 } from './catalog.ts';
+import {
+  describeApiKeyRules,
+  describeConversationOwnerRules,
+  describeSessionRules,
+  describeUserRules,
+} from './catalog-accounts.contract.ts';
 
 /** What a contract run needs from an adapter: a fresh, empty catalog and a way to dispose of it. */
 export interface CatalogUnderTest {
@@ -44,6 +50,10 @@ export function describeCatalogContract(name: string, createCatalog: () => Promi
     describeConversationRules(catalog);
     describeMessageRules(catalog);
     describeAtomicAppendRules(catalog);
+    describeConversationOwnerRules(catalog);
+    describeUserRules(catalog);
+    describeApiKeyRules(catalog);
+    describeSessionRules(catalog);
   });
 }
 
@@ -346,6 +356,7 @@ function describeConversationRules(catalog: () => Catalog): void {
       });
       const expected: ConversationRecord = {
         id: 'Chat-1',
+        owner: null,
         title: 'Tar',
         createdAt: minute(0),
         updatedAt: minute(0),
@@ -438,6 +449,7 @@ function describeMessageRules(catalog: () => Catalog): void {
       expect(await catalog().listMessages('chat')).toEqual(expected);
       expect(await catalog().getConversation('chat')).toEqual({
         id: 'chat',
+        owner: null,
         title: 'Chat',
         createdAt: minute(0),
         updatedAt: minute(5),

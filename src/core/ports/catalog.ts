@@ -73,6 +73,8 @@ export type MessageRole = 'user' | 'assistant';
 export interface ConversationRecord {
   /** Chosen by the caller (a random UUID, say); compared exactly, case included. */
   id: string;
+  /** The account that owns it, or `null` (conversations of the CLI). */
+  owner: string | null;
   /** A short label for lists, e.g. the first question. */
   title: string;
   /** ISO 8601, as given to `createConversation`. */
@@ -101,14 +103,56 @@ export interface MessageRecord {
 }
 
 /** What a caller gives to add a conversation; the catalog fills in the rest. */
-export type NewConversation = Pick<ConversationRecord, 'id' | 'title' | 'createdAt'>;
+export type NewConversation = Pick<ConversationRecord, 'id' | 'title' | 'createdAt'> & {
+  /** The account that owns it (server conversations); absent or `null` for the CLI's own. */
+  owner?: string | null;
+};
+
+/** What an account may do: `admin` manages repositories, sync, users and keys; `member` uses the assistant. */
+export type UserRole = 'admin' | 'member';
+
+/** One account of the server. */
+export interface UserRecord {
+  /** The login name, compared ignoring case (`Admin` and `admin` are one account). */
+  id: string;
+  role: UserRole;
+  /** `scrypt$…` hash of the password, never the password itself. */
+  passwordHash: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** One API key; the secret itself is shown once at creation and only its hash is kept. */
+export interface ApiKeyRecord {
+  /** The key's public id (also the start of the key the user holds), compared exactly. */
+  id: string;
+  /** The account the key acts as (its role applies). */
+  userId: string;
+  /** A label chosen by the user ("ci", "vscode"). */
+  name: string;
+  /** SHA-256 (hex) of the key's secret. */
+  secretHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** Set when revoked; a revoked key never authenticates again. */
+  revokedAt: string | null;
+}
+
+/** One signed-in browser session; the cookie holds a token whose SHA-256 (hex) is `id`. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: string;
+  /** ISO 8601; an expired session is treated as absent. */
+  expiresAt: string;
+}
 
 /** What a caller gives for one message to append; the catalog assigns `conversationId` and `seq`. */
 export type NewMessage = Omit<MessageRecord, 'conversationId' | 'seq'>;
 
 /**
- * Durable records: repositories, sync runs, locks and conversations. Later capabilities add their own
- * records.
+ * Durable records: repositories, sync runs, locks, conversations and accounts (users, API keys, sessions).
+ * Later capabilities add their own records.
  *
  * Contract (checked by `catalog.contract.ts`):
  * - Repo ids are compared case-insensitively; `addRepo` of an existing id is a `ConflictError`;
@@ -140,6 +184,29 @@ export type NewMessage = Omit<MessageRecord, 'conversationId' | 'seq'>;
  * - `limit` and `lastTurns` must be whole numbers of 0 or more, else a `ValidationError`.
  * - `deleteConversation` removes the conversation and all its messages and says whether it existed; a
  *   new conversation created later with the same id starts empty.
+ * - `listConversations({ owner })` keeps only the conversations of that owner (exact match; `null`
+ *   selects the ones without an owner); without `owner` it lists them all.
+ * - Conversation owners must be non-empty strings or `null` (else a `ValidationError`); `owner: undefined`
+ *   given explicitly to `listConversations` is a `ValidationError` too, never "list them all".
+ * - Users: ids are compared ignoring case and must be 1–64 characters of letters, digits, `.`, `_`, `-`
+ *   (else a `ValidationError`); records keep the spelling they were added with. `addUser` of an existing id
+ *   is a `ConflictError` that keeps the first record; a role other than `admin`/`member` or an empty
+ *   password hash a `ValidationError`. `updateUser` changes only the fields given and returns the whole
+ *   record; `updateUser` and `removeUser` of an unknown id are a `NotFoundError`. `removeUser` also deletes
+ *   the user's API keys and sessions, all in one step (a new user of the same name starts with none; their
+ *   conversations are kept). `listUsers` is sorted by id ignoring case.
+ * - API keys: ids are compared exactly. `addApiKey` of an existing id is a `ConflictError`, for an unknown
+ *   user a `NotFoundError`; the stored `userId` is spelled as the user's id. `listApiKeys({ userId })` keeps
+ *   that user's keys (ignoring case); newest first (ties: the later added first). `revokeApiKey` sets
+ *   `revokedAt` once and says whether the key existed and was active (a second revocation returns false
+ *   and keeps the first time). `touchApiKey` records a use; it never moves `lastUsedAt` back in time and
+ *   ignores an unknown id.
+ * - Sessions: `createSession` for an unknown user is a `NotFoundError`, with an existing id a
+ *   `ConflictError`. `getSession(id, now)` returns `undefined` for unknown sessions and for those whose
+ *   `expiresAt` is at or before `now`; `deleteExpiredSessions(now)` removes exactly those and returns how
+ *   many. `deleteSession` of an unknown id does nothing.
+ * - Times of users, keys and sessions are ISO 8601 strings (another form is a `ValidationError`), compared
+ *   as instants; they may come back normalised to the form `Date.prototype.toISOString` writes.
  */
 export interface Catalog {
   addRepo(settings: RepoSettings): Promise<RepoRecord>;
@@ -160,14 +227,34 @@ export interface Catalog {
   createConversation(conversation: NewConversation): Promise<ConversationRecord>;
   /** The conversation with exactly this id, or `undefined`. */
   getConversation(id: string): Promise<ConversationRecord | undefined>;
-  /** Most recently updated first; at most `limit` of them when given. */
-  listConversations(options?: { limit?: number }): Promise<ConversationRecord[]>;
+  /** Most recently updated first; at most `limit` of them when given; only `owner`'s when given. */
+  listConversations(options?: { limit?: number; owner?: string | null }): Promise<ConversationRecord[]>;
   /** Oldest first; only the last `lastTurns` messages when given. */
   listMessages(conversationId: string, options?: { lastTurns?: number }): Promise<MessageRecord[]>;
   /** Appends the batch atomically and returns the stored messages, exactly as `listMessages` will. */
   appendMessages(conversationId: string, messages: readonly NewMessage[]): Promise<MessageRecord[]>;
   /** True when the conversation existed (it and its messages are gone now), false otherwise. */
   deleteConversation(id: string): Promise<boolean>;
+
+  addUser(user: UserRecord): Promise<UserRecord>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  updateUser(id: string, changes: Partial<Pick<UserRecord, 'role' | 'passwordHash'>>): Promise<UserRecord>;
+  /** Removes the user with their API keys and sessions. */
+  removeUser(id: string): Promise<void>;
+
+  addApiKey(key: ApiKeyRecord): Promise<ApiKeyRecord>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(options?: { userId?: string }): Promise<ApiKeyRecord[]>;
+  /** True when an active key was revoked now. */
+  revokeApiKey(id: string, revokedAt: string): Promise<boolean>;
+  touchApiKey(id: string, usedAt: string): Promise<void>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(id: string, now: string): Promise<SessionRecord | undefined>;
+  deleteSession(id: string): Promise<void>;
+  /** Removes the sessions expired at `now`; returns how many. */
+  deleteExpiredSessions(now: string): Promise<number>;
 
   /** Release resources (database handles). */
   close(): Promise<void>;
