@@ -234,4 +234,37 @@ describe('answerQuestion', () => {
     expect(result.model).toBeNull();
     expect(result.sources.map((source) => source.n)).toEqual([1, 2]);
   });
+
+  it('reports the sources before the model streams and the exact prompt it was sent', async () => {
+    const events: string[] = [];
+    const model = new MockLanguageModelV3({ doStream: streamedReply(['Three times [1].']) });
+    let prompt: Array<{ role: string; content: string }> = [];
+    await answerQuestion(assistantWith(model).dependencies, {
+      question: 'retries?',
+      onSources: (sources) => events.push(`sources ${sources.map((source) => source.n).join(',')}`),
+      onPrompt: (messages) => {
+        events.push('prompt');
+        prompt = messages;
+      },
+      onText: () => events.push('text'),
+    });
+    expect([...new Set(events)]).toEqual(['sources 1,2,3', 'prompt', 'text']);
+    expect(prompt.map((message) => [message.role, message.content])).toEqual(
+      promptOf(model.doStreamCalls[0]),
+    );
+  });
+
+  it('reports the passages of a retrieval-only answer as its sources', async () => {
+    const { dependencies } = assistantWith(new MockLanguageModelV3());
+    const reported: number[][] = [];
+    await answerQuestion(
+      { ...dependencies, runtime: undefined },
+      {
+        question: 'retries?',
+        k: 2,
+        onSources: (sources) => reported.push(sources.map((source) => source.n)),
+      },
+    );
+    expect(reported).toEqual([[1, 2]]);
+  });
 });

@@ -1,9 +1,15 @@
+import type { ModelMessage } from 'ai';
 import { ValidationError } from '../core/errors/index.ts';
 import type { KnowledgeHit, KnowledgeSearchResult } from '../knowledge/search-knowledge.ts';
 import { answerMessages, frameAnswerPrompt } from './answer-prompt.ts';
 import { answerSource, renderSource } from './answer-sources.ts';
 import { addUsage } from './answer-usage.ts';
-import type { AnswerResult, AssistantDependencies, QuestionRequest } from './assistant-types.ts';
+import type {
+  AnswerResult,
+  AssistantDependencies,
+  PromptMessage,
+  QuestionRequest,
+} from './assistant-types.ts';
 import { checkCitationSupport } from './citation-support.ts';
 import { condenseQuestion } from './condense-question.ts';
 import { packContext } from './pack-context.ts';
@@ -36,12 +42,10 @@ export async function answerQuestion(
     render: renderSource,
   });
   const sources = packed.items.map((hit, index) => answerSource(hit, index + 1));
-  const generated = await streamAnswer(
-    runtime,
-    answerMessages(runtime, frame, question, packed.text),
-    sources.length,
-    request,
-  );
+  request.onSources?.(sources);
+  const messages = answerMessages(runtime, frame, question, packed.text);
+  request.onPrompt?.(promptMessages(runtime.prompts.system, messages));
+  const generated = await streamAnswer(runtime, messages, sources.length, request);
   return {
     question,
     standaloneQuestion: condensed.question,
@@ -97,6 +101,7 @@ async function retrievalOnlyAnswer(
   const k = request.k ?? dependencies.retrievalK;
   const found = await retrieve(dependencies, request, question, k);
   const sources = found.hits.map((hit: KnowledgeHit, index) => answerSource(hit, index + 1));
+  request.onSources?.(sources);
   return {
     question,
     standaloneQuestion: question,
@@ -117,4 +122,12 @@ async function retrievalOnlyAnswer(
     },
     retrievalOnly: { reason: dependencies.unavailableReason ?? 'no language model is configured' },
   };
+}
+
+/** The answer prompt as plain text messages, exactly as the model gets it: the system prompt, then `messages`. */
+function promptMessages(system: string, messages: ModelMessage[]): PromptMessage[] {
+  const text = (content: ModelMessage['content']) =>
+    typeof content === 'string' ? content : content.map((part) => ('text' in part ? part.text : '')).join('');
+  const prompt = messages.map((message) => ({ role: message.role, content: text(message.content) }));
+  return [{ role: 'system', content: system }, ...prompt];
 }

@@ -82,4 +82,17 @@ export interface QuestionRequest {
   abortSignal?: AbortSignal;
   /** Receives the answer as it streams, with citation markers already checked. */
   onText?: (text: string) => void;
+  /**
+   * Receives the numbered sources once, after packing and before the model streams (also for a
+   * retrieval-only answer, where they are the best passages).
+   */
+  onSources?: (sources: AnswerSource[]) => void;
+  /** Receives the exact messages sent to the answer model (system prompt first), before it streams. */
+  onPrompt?: (messages: PromptMessage[]) => void;
+}
+
+/** One message of the answer prompt, as text (for showing what the model was sent). */
+export interface PromptMessage {
+  role: string;
+  content: string;
 }

@@ -6,7 +6,7 @@ import { createSqliteCatalog } from '../adapters/sqlite/sqlite-catalog.ts';
 import type { Catalog } from '../core/ports/catalog.ts';
 import { rejectionOf } from '../models/language-runtime.test-support.ts';
 import type { AnswerResult } from './assistant-types.ts';
-import { loadHistory, openConversation, recordExchange } from './conversations.ts';
+import { loadHistory, openConversation, recordExchange, recordFailedExchange } from './conversations.ts';
 
 let folder: string;
 let catalog: Catalog;
@@ -88,5 +88,45 @@ describe('conversations', () => {
     const error = await rejectionOf(openConversation(dependencies(), { id: 'c-missing' }));
     expect(error.name).toBe('NotFoundError');
     expect(error.message).toBe('There is no conversation c-missing.');
+  });
+
+  it('keeps the question of a failed answer but leaves the pair out of the history', async () => {
+    const conversation = await openConversation(dependencies(), { firstQuestion: 'q1' });
+    await recordExchange(dependencies(), conversation.id, answer('q1', 'a1'));
+    await recordFailedExchange(dependencies(), conversation.id, 'q2', 'The model mock failed.');
+    await recordExchange(dependencies(), conversation.id, answer('q3', 'a3'));
+    const stored = await catalog.listMessages(conversation.id);
+    expect(stored.map((message) => message.content)).toEqual(['q1', 'a1', 'q2', '', 'q3', 'a3']);
+    expect(stored[3]?.metadata).toEqual({ error: 'The model mock failed.' });
+    expect(await loadHistory(catalog, conversation.id, 10)).toEqual([
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: 'a1' },
+      { role: 'user', content: 'q3' },
+      { role: 'assistant', content: 'a3' },
+    ]);
+    // The failed pair sits inside the last four messages: older turns fill its place.
+    expect((await loadHistory(catalog, conversation.id, 4)).map((turn) => turn.content)).toEqual([
+      'q1',
+      'a1',
+      'q3',
+      'a3',
+    ]);
+    expect((await loadHistory(catalog, conversation.id, 2)).map((turn) => turn.content)).toEqual([
+      'q3',
+      'a3',
+    ]);
+  });
+
+  it('gives a new conversation its owner and resumes it only for that owner', async () => {
+    const conversation = await openConversation(dependencies(), { firstQuestion: 'q', owner: 'alice' });
+    expect(conversation.owner).toBe('alice');
+    expect((await openConversation(dependencies(), { id: conversation.id, owner: 'alice' })).id).toBe(
+      conversation.id,
+    );
+    const error = await rejectionOf(openConversation(dependencies(), { id: conversation.id, owner: 'bob' }));
+    expect(error.name).toBe('NotFoundError');
+    expect(error.message).toBe(`There is no conversation ${conversation.id}.`);
+    const cli = await openConversation(dependencies(), { firstQuestion: 'q' });
+    expect(cli.owner).toBeNull();
   });
 });

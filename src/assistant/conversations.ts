@@ -11,37 +11,100 @@ export interface ConversationDependencies {
 
 const maxTitleLength = 80;
 
+/** What {@link openConversation} opens: a stored conversation, or a new one. */
+export interface OpenConversationOptions {
+  /** Resume this conversation. */
+  id?: string;
+  /** Title of a new conversation. */
+  firstQuestion?: string;
+  /**
+   * The account acting (server conversations): a new conversation belongs to it, and resuming one that
+   * belongs to anyone else fails exactly as for an unknown id, so ids of others are not revealed.
+   */
+  owner?: string;
+}
+
 /**
- * Resumes conversation `id` (a `NotFoundError` naming it when it does not exist), or starts a new one
- * titled after its first question.
+ * Resumes conversation `id` (a `NotFoundError` naming it when it does not exist, or is not `owner`'s), or
+ * starts a new one titled after its first question.
  */
 export async function openConversation(
   dependencies: ConversationDependencies,
-  options: { id?: string; firstQuestion?: string },
+  options: OpenConversationOptions,
 ): Promise<ConversationRecord> {
   if (options.id !== undefined) {
     const existing = await dependencies.catalog.getConversation(options.id);
-    if (existing) return existing;
+    if (existing && (options.owner === undefined || existing.owner === options.owner)) return existing;
     throw new NotFoundError(`There is no conversation ${options.id}.`, {
-      hint: 'Run "quarry chat --list" to see the conversations, or leave out --conversation to start a new one.',
+      hint:
+        options.owner === undefined
+          ? 'Run "quarry chat --list" to see the conversations, or leave out --conversation to start a new one.'
+          : 'List your conversations with GET /api/conversations, or leave out conversationId to start a new one.',
     });
   }
   return dependencies.catalog.createConversation({
     id: dependencies.newId(),
     title: titleFrom(options.firstQuestion ?? ''),
     createdAt: dependencies.clock().toISOString(),
+    ...(options.owner === undefined ? {} : { owner: options.owner }),
   });
 }
 
-/** The last `turns` messages of a conversation as chat turns, oldest first. */
+/**
+ * The last `turns` messages of a conversation as chat turns, oldest first. Failed exchanges (a question
+ * kept with an error instead of an answer) are left out: the model never sees a question it did not answer.
+ */
 export async function loadHistory(
   catalog: Catalog,
   conversationId: string,
   turns: number,
 ): Promise<ChatTurn[]> {
   if (turns === 0) return [];
-  const messages = await catalog.listMessages(conversationId, { lastTurns: turns });
-  return messages.map((message: MessageRecord) => ({ role: message.role, content: message.content }));
+  let window = turns;
+  for (;;) {
+    const messages = await catalog.listMessages(conversationId, { lastTurns: window });
+    const kept = withoutFailedExchanges(messages);
+    // Skipped failures leave fewer turns than asked for: widen the window while older messages remain.
+    if (kept.length >= turns || messages.length < window) {
+      return kept.slice(-turns).map((message) => ({ role: message.role, content: message.content }));
+    }
+    window += turns - kept.length;
+  }
+}
+
+/** True for the assistant message of a failed exchange (see {@link recordFailedExchange}). */
+export function isFailedAnswer(message: Pick<MessageRecord, 'role' | 'metadata'>): boolean {
+  return message.role === 'assistant' && typeof message.metadata.error === 'string';
+}
+
+/** `messages` without failed answers and the questions right before them. */
+function withoutFailedExchanges(messages: MessageRecord[]): MessageRecord[] {
+  const kept: MessageRecord[] = [];
+  for (const message of messages) {
+    if (!isFailedAnswer(message)) {
+      kept.push(message);
+      continue;
+    }
+    if (kept.at(-1)?.role === 'user') kept.pop();
+  }
+  return kept;
+}
+
+/**
+ * Keeps a question whose answer failed, so it is never lost: the question and an empty assistant message
+ * with `metadata.error` (the safe error sentence), appended together. {@link loadHistory} skips the pair.
+ */
+export async function recordFailedExchange(
+  dependencies: Pick<ConversationDependencies, 'catalog' | 'clock'>,
+  conversationId: string,
+  question: string,
+  errorMessage: string,
+): Promise<void> {
+  const createdAt = dependencies.clock().toISOString();
+  await dependencies.catalog.appendMessages(conversationId, [
+    { role: 'user', content: question, metadata: {}, createdAt },
+    { role: 'assistant', content: '', metadata: { error: errorMessage }, createdAt },
+  ]);
 }
 
 /**
