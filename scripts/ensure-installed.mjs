@@ -30,3 +30,16 @@ try {
   console.log(`better-sqlite3 is not usable (${error.message.split('\n')[0]}); rebuilding it.`);
   run('npm', ['rebuild', 'better-sqlite3']);
 }
+
+// The browser tests drive Debian's Chromium through playwright-core (`npx playwright install` cannot
+// download browsers here). Installed with apt when running as root, as CI does; otherwise say how.
+process.env.DEBIAN_FRONTEND ??= 'noninteractive';
+const chromiumPaths = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+if (!chromiumPaths.some((file) => existsSync(file))) {
+  if (process.getuid?.() === 0) {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+  } else {
+    console.log('Chromium is missing; the browser tests need it: sudo apt-get install -y chromium');
+  }
+}

@@ -10,11 +10,14 @@ import { registerCodegenCommand } from './commands/codegen.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerIndexCommand } from './commands/index-command.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
+import { registerKeysCommands } from './commands/keys.ts';
 import { registerModelsCommands } from './commands/models.ts';
 import { registerReposCommands } from './commands/repos.ts';
 import { registerSearchCommand } from './commands/search.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerSyncCommand } from './commands/sync.ts';
+import { registerUsersCommands } from './commands/users.ts';
 import { quarryVersion } from './create-services.ts';
 import { exitCodeFor, exitCodes } from './exit-codes.ts';
 
@@ -70,6 +73,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerAskCommand(program, io);
   registerChatCommand(program, io);
   registerCodegenCommand(program, io);
+  registerUsersCommands(program, io);
+  registerKeysCommands(program, io);
+  registerServeCommand(program, io);
   for (const command of program.commands) inheritOutput(command, program);
   return program;
 }

@@ -136,6 +136,28 @@ export const configSchema = z.object({
     })
     .prefault({}),
   models: modelsSchema,
+  server: z
+    .object({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: count(0).pipe(z.number().max(65_535)).default(8787),
+      /** Largest request body accepted (413 beyond it). */
+      maxBodyBytes: byteSize.default(1024 * 1024),
+      /** Largest stored file the source viewer returns. */
+      maxSourceBytes: byteSize.default(5 * 1000 * 1000),
+      sessionHours: count(1).default(12),
+      /** `auto`: `Secure` cookies when the request came over HTTPS (as seen by the server). */
+      secureCookies: z.union([z.literal('auto'), flag]).default('auto'),
+      /** Origins (`https://quarry.example.com`) a reverse proxy serves the app from. */
+      trustedOrigins: list(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default(
+        [],
+      ),
+      /** Failed sign-ins allowed per address and user name within `loginWindowMinutes`. */
+      loginAttempts: count(1).default(5),
+      loginWindowMinutes: count(1).default(15),
+      /** Run the sync + index schedule (every `sync.intervalMinutes`) inside `quarry serve`. */
+      schedule: flag.default(true),
+    })
+    .prefault({}),
   aws: z
     .object({
       region: z.string().optional(),

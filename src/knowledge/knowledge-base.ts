@@ -2,7 +2,7 @@ import type { EmbeddingSettings, QuarryConfig } from '../core/config.ts';
 import { NotFoundError, ValidationError } from '../core/errors/index.ts';
 import type { Catalog, RepoRecord } from '../core/ports/catalog.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
-import type { SearchIndex } from '../core/ports/search-index.ts';
+import type { IndexStats, SearchIndex } from '../core/ports/search-index.ts';
 import { parseRepoId } from '../core/repo-id.ts';
 import { type EmbeddingRuntime, embedTexts } from '../models/embedding-runtime.ts';
 import { currentPrefix } from '../sync/release-layout.ts';
@@ -92,6 +92,11 @@ export class KnowledgeBase {
   }
 
   /** What is indexed, with which model, and what is still pending. */
+  /** Counts from the index alone (no embedding model is opened): cheap enough for health checks. */
+  async indexStats(): Promise<IndexStats> {
+    return this.dependencies.index.stats();
+  }
+
   async status(): Promise<KnowledgeStatus> {
     const runtime = await this.#configuredRuntime().catch(() => undefined);
     return knowledgeStatus({

@@ -37,6 +37,11 @@ export const environmentSettings: ReadonlyArray<{ variable: string; path: string
   { variable: 'QUARRY_MODEL_MAX_OUTPUT_TOKENS', path: 'models.maxOutputTokens' },
   { variable: 'QUARRY_MODEL_TIMEOUT_MS', path: 'models.requestTimeoutMs' },
   { variable: 'QUARRY_MODEL_THREADS', path: 'models.threads' },
+  { variable: 'QUARRY_HOST', path: 'server.host' },
+  { variable: 'QUARRY_PORT', path: 'server.port' },
+  { variable: 'QUARRY_TRUSTED_ORIGINS', path: 'server.trustedOrigins' },
+  { variable: 'QUARRY_SECURE_COOKIES', path: 'server.secureCookies' },
+  { variable: 'QUARRY_SCHEDULE', path: 'server.schedule' },
   { variable: 'AWS_REGION', path: 'aws.region' },
   { variable: 'AWS_ENDPOINT_URL_S3', path: 'aws.endpointUrlS3' },
 ];

@@ -56,7 +56,7 @@ function loadCommandConfig(command: Command, io: CliIo): QuarryConfig {
 }
 
 /** The adapters behind each check, each imported on first use so the AWS SDK loads only when needed. */
-function createProbes(config: QuarryConfig, io: CliIo): ModelProbes {
+export function createProbes(config: QuarryConfig, io: Pick<CliIo, 'environment' | 'cwd'>): ModelProbes {
   const modelsFolder = path.join(config.home, 'models');
   const timeoutMs = probeTimeoutMs;
   const ollama = () => import('../../adapters/ollama/ollama-tags.ts');
@@ -78,7 +78,8 @@ function createProbes(config: QuarryConfig, io: CliIo): ModelProbes {
   };
 }
 
-function secretsOf(
+/** Every secret a model listing could echo (keys, URL passwords, AWS and Hugging Face tokens). */
+export function secretsOf(
   config: QuarryConfig,
   environment: Record<string, string | undefined>,
 ): Array<string | undefined> {

@@ -1,0 +1,130 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { NotFoundError } from '../../core/errors/index.ts';
+import type { Catalog, ConversationRecord } from '../../core/ports/catalog.ts';
+import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
+import type { AppEnvironment } from '../app-dependencies.ts';
+
+const conversationSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    messageCount: z.number(),
+  })
+  .openapi('Conversation');
+const messageSchema = z.object({
+  seq: z.number(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+const idParameter = z.object({ id: z.string().min(1).max(200) });
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/api/conversations',
+    tags: ['assistant'],
+    summary: 'Your conversations, most recent first',
+    security: authenticated,
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+    responses: {
+      200: {
+        description: 'Conversations',
+        content: { 'application/json': { schema: z.object({ conversations: z.array(conversationSchema) }) } },
+      },
+      ...commonErrorResponses,
+    },
+  }),
+  read: createRoute({
+    method: 'get',
+    path: '/api/conversations/{id}',
+    tags: ['assistant'],
+    summary: 'One of your conversations with its messages',
+    security: authenticated,
+    request: { params: idParameter },
+    responses: {
+      200: {
+        description: 'The conversation',
+        content: {
+          'application/json': {
+            schema: z.object({ conversation: conversationSchema, messages: z.array(messageSchema) }),
+          },
+        },
+      },
+      ...commonErrorResponses,
+      404: errorResponse('No such conversation of yours'),
+    },
+  }),
+  remove: createRoute({
+    method: 'delete',
+    path: '/api/conversations/{id}',
+    tags: ['assistant'],
+    summary: 'Delete one of your conversations',
+    security: authenticated,
+    request: { params: idParameter },
+    responses: {
+      204: { description: 'Deleted' },
+      ...commonErrorResponses,
+      404: errorResponse('No such conversation of yours'),
+    },
+  }),
+};
+
+/** Conversations of the signed-in account; another account's conversation is reported as not found. */
+export function registerConversationRoutes(app: OpenAPIHono<AppEnvironment>): void {
+  app.openapi(routes.list, async (context) => {
+    const { limit } = context.req.valid('query');
+    const owner = context.var.identity.user.id;
+    const conversations = await context.var.dependencies.catalog.listConversations({ limit, owner });
+    return context.json({ conversations: conversations.map(conversationView) }, 200);
+  });
+  app.openapi(routes.read, async (context) => {
+    const { catalog } = context.var.dependencies;
+    const conversation = await ownConversation(
+      catalog,
+      context.req.valid('param').id,
+      context.var.identity.user.id,
+    );
+    const messages = await catalog.listMessages(conversation.id);
+    return context.json(
+      {
+        conversation: conversationView(conversation),
+        messages: messages.map(({ conversationId: _id, ...message }) => message),
+      },
+      200,
+    );
+  });
+  app.openapi(routes.remove, async (context) => {
+    const { catalog } = context.var.dependencies;
+    const conversation = await ownConversation(
+      catalog,
+      context.req.valid('param').id,
+      context.var.identity.user.id,
+    );
+    await catalog.deleteConversation(conversation.id);
+    return context.body(null, 204);
+  });
+}
+
+/** The conversation when it belongs to `owner`; otherwise a 404 (its existence is not revealed). */
+export async function ownConversation(
+  catalog: Catalog,
+  id: string,
+  owner: string,
+): Promise<ConversationRecord> {
+  const conversation = await catalog.getConversation(id);
+  if (!conversation || conversation.owner?.toLowerCase() !== owner.toLowerCase()) {
+    throw new NotFoundError(`You have no conversation ${id}.`, {
+      hint: 'GET /api/conversations lists yours.',
+    });
+  }
+  return conversation;
+}
+
+function conversationView(conversation: ConversationRecord): z.infer<typeof conversationSchema> {
+  const { owner: _owner, ...visible } = conversation;
+  return visible;
+}

@@ -1,0 +1,109 @@
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { serve } from '@hono/node-server';
+import { ensureAdminAccount } from '../accounts/ensure-admin.ts';
+import type { Services } from '../cli/create-services.ts';
+import { ConflictError } from '../core/errors/index.ts';
+import type { ModelAccess } from './app-dependencies.ts';
+import { createApp } from './create-app.ts';
+import { createModelPool } from './model-pool.ts';
+import { dependenciesFromServices } from './service-dependencies.ts';
+import { createWebAppFiles } from './web-app-files.ts';
+
+/** Where the built web app is, relative to this file: `web/dist` at the repository root. */
+export const defaultWebRoot = path.resolve(import.meta.dirname, '../../web/dist');
+
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  environment: Record<string, string | undefined>;
+  workingDirectory: string;
+  /** Run the sync + index schedule (every `sync.intervalMinutes`, the first pass right away). */
+  schedule: boolean;
+  webRoot?: string;
+  /** Opens models instead of the pool (tests use a fixed model). */
+  openModel?: ModelAccess['open'];
+  /** Receives the few lines meant for the person who started the server (the first admin's password). */
+  announce: (line: string) => void;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The Node composition root of `quarry serve`: the first admin account, the model pool, the app, the
+ * HTTP listener and the in-process schedule. Everything it opens, `close` releases.
+ */
+export async function startServer(services: Services, options: ServerOptions): Promise<RunningServer> {
+  await createFirstAdmin(services, options);
+  const pool = createModelPool({
+    config: services.config,
+    environment: options.environment,
+    workingDirectory: options.workingDirectory,
+    logger: services.logger,
+  });
+  const dependencies = dependenciesFromServices(services, {
+    environment: options.environment,
+    workingDirectory: options.workingDirectory,
+    openModel: options.openModel ?? ((reference) => pool.open(reference)),
+    webApp: createWebAppFiles(options.webRoot ?? defaultWebRoot),
+  });
+  const app = createApp(dependencies);
+  const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const timers = options.schedule ? startSchedule(services, dependencies.sync.start) : [];
+  return {
+    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+    close: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dependencies.sync.idle();
+      await pool.close();
+    },
+  };
+}
+
+/** On the very first start, creates `admin`; a generated password is announced once and never logged. */
+async function createFirstAdmin(services: Services, options: ServerOptions): Promise<void> {
+  const password = options.environment.QUARRY_ADMIN_PASSWORD;
+  const result = await ensureAdminAccount(
+    { catalog: services.catalog, clock: () => new Date() },
+    password ? { password } : {},
+  );
+  if (!result.created) return;
+  if (result.generated) {
+    options.announce(`Created the account "admin". Its password, shown only this once: ${result.password}`);
+    options.announce(
+      'Sign in and keep it somewhere safe, or set QUARRY_ADMIN_PASSWORD before the first start.',
+    );
+  } else {
+    options.announce('Created the account "admin" with the password from QUARRY_ADMIN_PASSWORD.');
+  }
+}
+
+/** Sync (then index) right away and every `sync.intervalMinutes`; sessions past their time are swept hourly. */
+function startSchedule(services: Services, startSync: (request: object) => void): NodeJS.Timeout[] {
+  const runSync = () => {
+    try {
+      startSync({});
+    } catch (error) {
+      // A pass still running (started by an admin, say) simply makes this tick a no-op.
+      if (!(error instanceof ConflictError))
+        services.logger.error({ err: error }, 'scheduled sync failed to start');
+    }
+  };
+  setImmediate(runSync);
+  const sweep = () =>
+    services.catalog.deleteExpiredSessions(new Date().toISOString()).catch((error: unknown) => {
+      services.logger.warn({ err: error }, 'could not remove expired sessions');
+    });
+  return [setInterval(runSync, services.config.sync.intervalMinutes * 60_000), setInterval(sweep, 3_600_000)];
+}
