@@ -29,6 +29,14 @@ function prepareUserStatements(database: Database.Database) {
       'UPDATE users SET role = @role, password_hash = @password_hash WHERE id = @id',
     ),
     deleteUser: database.prepare<[string]>('DELETE FROM users WHERE id = ?'),
+    // A removed account's conversations go with it: a later account with the same name must not see them.
+    deleteMessagesOfOwner: database.prepare<[string]>(
+      `DELETE FROM conversation_messages WHERE conversation_id IN
+         (SELECT id FROM conversations WHERE owner = ? COLLATE NOCASE)`,
+    ),
+    deleteConversationsOfOwner: database.prepare<[string]>(
+      'DELETE FROM conversations WHERE owner = ? COLLATE NOCASE',
+    ),
   };
 }
 

@@ -64,6 +64,8 @@ export class SqliteAccounts {
         ...(changes.passwordHash === undefined ? {} : { passwordHash: changes.passwordHash }),
       });
       this.statements.updateUser.run(userToRow(record));
+      // A new password signs the account out everywhere: whoever knew the old one loses their session.
+      if (record.passwordHash !== current.passwordHash) this.statements.deleteSessionsOfUser.run(record.id);
       return record;
     });
     return update.immediate();
@@ -75,6 +77,8 @@ export class SqliteAccounts {
       if (this.statements.deleteUser.run(String(id)).changes === 0) throw userNotFound(id);
       this.statements.deleteApiKeysOfUser.run(String(id));
       this.statements.deleteSessionsOfUser.run(String(id));
+      this.statements.deleteMessagesOfOwner.run(String(id));
+      this.statements.deleteConversationsOfOwner.run(String(id));
     });
     remove.immediate();
   }

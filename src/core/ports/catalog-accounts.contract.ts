@@ -112,6 +112,31 @@ export function describeUserRules(catalog: () => Catalog): void {
       await catalog().addUser(userOf('alice'));
       expect(await catalog().listApiKeys({ userId: 'alice' })).toEqual([]);
     });
+
+    it("removes the conversations a removed user owned, and keeps everyone else's", async () => {
+      for (const id of ['alice', 'bob']) await catalog().addUser(userOf(id));
+      await catalog().createConversation({ id: 'c-alice', title: 'a', createdAt: at(0), owner: 'alice' });
+      await catalog().createConversation({ id: 'c-bob', title: 'b', createdAt: at(0), owner: 'bob' });
+      await catalog().appendMessages('c-alice', [
+        { role: 'user', content: 'q', metadata: {}, createdAt: at(1) },
+      ]);
+      await catalog().removeUser('Alice');
+      await catalog().addUser(userOf('alice'));
+      expect(await catalog().listConversations({ owner: 'alice' })).toEqual([]);
+      expect(await catalog().getConversation('c-alice')).toBeUndefined();
+      expect(await catalog().getConversation('c-bob')).toBeDefined();
+    });
+
+    it('ends every session of a user whose password changes, and no other', async () => {
+      for (const id of ['alice', 'bob']) await catalog().addUser(userOf(id));
+      await catalog().createSession(sessionOf('session-a', 'alice', at(60)));
+      await catalog().createSession(sessionOf('session-b', 'bob', at(60)));
+      await catalog().updateUser('alice', { role: 'admin' });
+      expect(await catalog().getSession('session-a', at(5))).toBeDefined();
+      await catalog().updateUser('alice', { passwordHash: 'scrypt$other' });
+      expect(await catalog().getSession('session-a', at(5))).toBeUndefined();
+      expect(await catalog().getSession('session-b', at(5))).toBeDefined();
+    });
   });
 }
 

@@ -193,8 +193,9 @@ export type NewMessage = Omit<MessageRecord, 'conversationId' | 'seq'>;
  *   is a `ConflictError` that keeps the first record; a role other than `admin`/`member` or an empty
  *   password hash a `ValidationError`. `updateUser` changes only the fields given and returns the whole
  *   record; `updateUser` and `removeUser` of an unknown id are a `NotFoundError`. `removeUser` also deletes
- *   the user's API keys and sessions, all in one step (a new user of the same name starts with none; their
- *   conversations are kept). `listUsers` is sorted by id ignoring case.
+ *   the user's API keys, sessions and owned conversations, all in one step (a new user of the same name
+ *   starts with none of them). `updateUser` with a new `passwordHash` ends all the user's sessions.
+ *   `listUsers` is sorted by id ignoring case.
  * - API keys: ids are compared exactly. `addApiKey` of an existing id is a `ConflictError`, for an unknown
  *   user a `NotFoundError`; the stored `userId` is spelled as the user's id. `listApiKeys({ userId })` keeps
  *   that user's keys (ignoring case); newest first (ties: the later added first). `revokeApiKey` sets
