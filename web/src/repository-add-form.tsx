@@ -1,0 +1,88 @@
+import { type FormEvent, useId, useState } from 'react';
+import { apiJson, errorMessage } from './api-client.ts';
+import type { Repository } from './api-types.ts';
+
+/** Props of {@link RepositoryAddForm}. */
+export interface RepositoryAddFormProps {
+  onAdded: () => Promise<void>;
+}
+
+/** Adds a repository to watch (`POST /api/repos`): `owner/name`, releases or tags, optional asset. */
+export function RepositoryAddForm({ onAdded }: RepositoryAddFormProps) {
+  const [id, setId] = useState('');
+  const [track, setTrack] = useState<'releases' | 'tags'>('releases');
+  const [asset, setAsset] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [status, setStatus] = useState<string | undefined>(undefined);
+  const [adding, setAdding] = useState(false);
+  const idInput = useId();
+  const trackInput = useId();
+  const assetInput = useId();
+
+  async function add(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setAdding(true);
+    setError(undefined);
+    setStatus(undefined);
+    try {
+      const body = { id: id.trim(), track, ...(asset.trim() ? { asset: asset.trim() } : {}) };
+      const { repo } = await apiJson<{ repo: Repository }>('/api/repos', { method: 'POST', body });
+      setStatus(`Added ${repo.id}.`);
+      setId('');
+      setAsset('');
+      await onAdded();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setAdding(false);
+    }
+  }
+
+  return (
+    <form className="inline-form" onSubmit={add}>
+      <div className="field">
+        <label htmlFor={idInput}>Repository</label>
+        <input
+          id={idInput}
+          required
+          placeholder="owner/name"
+          value={id}
+          onChange={(event) => setId(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={trackInput}>Track</label>
+        <select
+          id={trackInput}
+          value={track}
+          onChange={(event) => setTrack(event.target.value === 'tags' ? 'tags' : 'releases')}
+        >
+          <option value="releases">Releases</option>
+          <option value="tags">Tags</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={assetInput}>Asset (optional)</label>
+        <input
+          id={assetInput}
+          placeholder="source archive"
+          value={asset}
+          onChange={(event) => setAsset(event.target.value)}
+        />
+      </div>
+      <button type="submit" className="button-primary" disabled={adding}>
+        Add repository
+      </button>
+      {error && (
+        <p className="alert form-message" role="alert">
+          {error}
+        </p>
+      )}
+      {status && (
+        <p className="notice form-message" role="status">
+          {status}
+        </p>
+      )}
+    </form>
+  );
+}
