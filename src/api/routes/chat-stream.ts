@@ -41,6 +41,8 @@ export interface ChatXrayData {
 export type ChatDataParts = {
   sources: { sources: SourceView[] };
   xray: ChatXrayData;
+  /** Sent first and transient: the conversation, known to the client even when the answer fails. */
+  conversation: { conversationId: string };
   answer: ChatAnswerData;
 };
 
@@ -61,7 +63,7 @@ export interface ChatAnswer {
 type Writer = UIMessageStreamWriter<QuarryChatMessage>;
 
 /**
- * The UI message stream of one answer: `start`, `data-sources` (before any text), the checked answer as
+ * The UI message stream of one answer: `start`, `data-conversation` (transient), `data-sources` (before any text), the checked answer as
  * `text-start`/`text-delta`/`text-end`, `data-xray` when asked for, `data-answer`, `finish`. The exchange
  * is recorded once complete; when answering fails the question is kept with the error, and the client
  * gets an `error` chunk with a sentence that is safe to show.
@@ -78,6 +80,8 @@ export function answerStream(chat: ChatAnswer) {
 
 async function writeAnswer(chat: ChatAnswer, writer: Writer): Promise<void> {
   writer.write({ type: 'start' });
+  // First, so the client can continue this conversation even if the answer fails below.
+  writer.write({ type: 'data-conversation', data: { conversationId: chat.conversationId }, transient: true });
   const text = textPart(writer);
   let prompt: PromptMessage[] = [];
   let result: AnswerResult;

@@ -3,6 +3,7 @@ import { NotFoundError } from '../../core/errors/index.ts';
 import type { Catalog, ConversationRecord } from '../../core/ports/catalog.ts';
 import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
 import type { AppEnvironment } from '../app-dependencies.ts';
+import { sourceKeyOf } from '../source-key.ts';
 
 const conversationSchema = z
   .object({
@@ -92,7 +93,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnvironment>): vo
     return context.json(
       {
         conversation: conversationView(conversation),
-        messages: messages.map(({ conversationId: _id, ...message }) => message),
+        messages: messages.map(({ conversationId: _id, ...message }) => withSourceKeys(message)),
       },
       200,
     );
@@ -122,6 +123,21 @@ export async function ownConversation(
     });
   }
   return conversation;
+}
+
+/** Stored citations keep locations only; the source viewer also needs each one's object key. */
+function withSourceKeys<T extends { metadata: Record<string, unknown> }>(message: T): T {
+  const citations = message.metadata.citations;
+  if (!Array.isArray(citations)) return message;
+  const keyed = citations.map((citation: { repo?: string | null; version?: string; path?: string }) => ({
+    ...citation,
+    key: sourceKeyOf({
+      repo: citation.repo ?? null,
+      version: citation.version ?? '',
+      path: citation.path ?? '',
+    }),
+  }));
+  return { ...message, metadata: { ...message.metadata, citations: keyed } };
 }
 
 function conversationView(conversation: ConversationRecord): z.infer<typeof conversationSchema> {
