@@ -3,6 +3,7 @@ const benchmarks: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   sync: () => import('./sync.ts'),
   knowledge: () => import('./knowledge.ts'),
   assistant: () => import('./assistant.ts'),
+  api: () => import('./api.ts'),
 };
 
 const name = process.argv[2];
