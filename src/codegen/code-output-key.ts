@@ -52,24 +52,54 @@ function cutAtWord(slug: string): string {
 }
 
 /**
- * The first key from {@link codeOutputKey} (attempt 1, 2, …) whose file and sidecar are both absent.
- * Checking and writing are separate calls, so two processes storing the same request in the same second
- * could still pick the same key; the store has no create-if-absent operation, and for one user's requests
- * the window is a few milliseconds.
+ * Keys chosen in this process whose writes have not finished, per store. Checking the store and writing
+ * are separate calls, so without this, concurrent requests for the same message in the same second would
+ * all see the same key free and overwrite each other.
  */
+const pendingKeys = new WeakMap<ObjectStore, Set<string>>();
+
+/** A key reserved for one output; `release` once its writes are done (or failed). */
+export interface ReservedCodeOutputKey {
+  key: string;
+  release(): void;
+}
+
+/**
+ * Reserves the first key from {@link codeOutputKey} (attempt 1, 2, …) whose file and sidecar are both
+ * absent and that no other request of this process is writing. Two processes sharing one store could
+ * still pick the same key in the same second: the store has no create-if-absent operation, and the window
+ * is the few milliseconds between the check and the write.
+ */
+export async function reserveCodeOutputKey(
+  store: ObjectStore,
+  createdAt: Date,
+  message: string,
+  extension: string,
+): Promise<ReservedCodeOutputKey> {
+  const pending = pendingKeys.get(store) ?? new Set<string>();
+  pendingKeys.set(store, pending);
+  for (let attempt = 1; attempt <= maximumAttempts; attempt += 1) {
+    const key = codeOutputKey(createdAt, message, extension, attempt);
+    if (pending.has(key)) continue;
+    pending.add(key);
+    const [file, sidecar] = await Promise.all([store.head(key), store.head(sidecarKeyOf(key))]);
+    if (!file && !sidecar) return { key, release: () => pending.delete(key) };
+    pending.delete(key);
+  }
+  throw new ConflictError(
+    `There are already ${maximumAttempts} stored outputs named ${codeOutputKey(createdAt, message, extension)}.`,
+    { hint: 'Wait a second and try again.' },
+  );
+}
+
+/** The key {@link reserveCodeOutputKey} would pick, released at once (for callers that only look). */
 export async function findFreeCodeOutputKey(
   store: ObjectStore,
   createdAt: Date,
   message: string,
   extension: string,
 ): Promise<string> {
-  for (let attempt = 1; attempt <= maximumAttempts; attempt += 1) {
-    const key = codeOutputKey(createdAt, message, extension, attempt);
-    const [file, sidecar] = await Promise.all([store.head(key), store.head(sidecarKeyOf(key))]);
-    if (!file && !sidecar) return key;
-  }
-  throw new ConflictError(
-    `There are already ${maximumAttempts} stored outputs named ${codeOutputKey(createdAt, message, extension)}.`,
-    { hint: 'Wait a second and try again.' },
-  );
+  const reserved = await reserveCodeOutputKey(store, createdAt, message, extension);
+  reserved.release();
+  return reserved.key;
 }

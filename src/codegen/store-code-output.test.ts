@@ -55,3 +55,23 @@ describe('storeCodeOutput', () => {
     await expect(storeCodeOutput(failing, output)).rejects.toThrow('disk full');
   });
 });
+
+describe('storeCodeOutput under concurrency', () => {
+  it('gives every one of many simultaneous identical requests its own key (none overwritten)', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'quarry-code-race-'));
+    const store = createLocalObjectStore({ root });
+    const createdAt = new Date('2025-03-04T05:06:07Z');
+    const outputs = Array.from({ length: 20 }, (_, index) => ({
+      code: `print(${index})\n`,
+      extension: 'py',
+      createdAt,
+      metadata: output.metadata,
+    }));
+    const stored = await Promise.all(outputs.map((output) => storeCodeOutput(store, output)));
+    expect(new Set(stored.map((entry) => entry.key)).size).toBe(20);
+    for (const [index, entry] of stored.entries()) {
+      expect(await readText(store, entry.key)).toBe(`print(${index})\n`);
+    }
+    await rm(root, { recursive: true, force: true });
+  });
+});

@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../core/ports/object-store.ts';
-import { findFreeCodeOutputKey, sidecarKeyOf } from './code-output-key.ts';
+import { reserveCodeOutputKey, sidecarKeyOf } from './code-output-key.ts';
 import type { GroundingSource } from './pack-examples.ts';
 
 /** Token counts reported by the model; a field is absent when the provider did not report it. */
@@ -51,16 +51,28 @@ export interface StoredCodeOutput {
  * (For the moment between the two writes a reader can see the code alone; readers must tolerate that.)
  */
 export async function storeCodeOutput(store: ObjectStore, output: CodeOutput): Promise<StoredCodeOutput> {
-  const key = await findFreeCodeOutputKey(store, output.createdAt, output.metadata.message, output.extension);
+  const reserved = await reserveCodeOutputKey(
+    store,
+    output.createdAt,
+    output.metadata.message,
+    output.extension,
+  );
+  const { key } = reserved;
   const sidecarKey = sidecarKeyOf(key);
   const sidecar: CodeOutputSidecar = { key, ...output.metadata };
-  await store.put(key, output.code, { contentType: 'text/plain; charset=utf-8' });
   try {
-    await store.put(sidecarKey, `${JSON.stringify(sidecar, null, 2)}\n`, { contentType: 'application/json' });
-  } catch (error) {
-    // The original failure is what the user needs to see; a failed clean-up must not replace it.
-    await store.delete(key).catch(() => undefined);
-    throw error;
+    await store.put(key, output.code, { contentType: 'text/plain; charset=utf-8' });
+    try {
+      await store.put(sidecarKey, `${JSON.stringify(sidecar, null, 2)}\n`, {
+        contentType: 'application/json',
+      });
+    } catch (error) {
+      // The original failure is what the user needs to see; a failed clean-up must not replace it.
+      await store.delete(key).catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    reserved.release();
   }
   return { key, sidecarKey };
 }
