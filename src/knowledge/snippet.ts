@@ -9,16 +9,60 @@ export interface Snippet {
 
 const snippetLength = 240;
 
-/** True when `word` is a form of `term` (shared stem: `retries` ~ `retry`, `policy` ~ `policies`). */
-function matchesTerm(word: string, term: string): boolean {
-  const stem = term.length > 4 ? term.slice(0, Math.max(4, term.length - 2)) : term;
-  return word === term || (term.length > 3 && word.startsWith(stem));
+/** A query term and the stem its other forms share (`retries` ~ `retry`, `policy` ~ `policies`). */
+interface PreparedTerm {
+  term: string;
+  /** `undefined` for terms of 3 characters or less, which only match exactly. */
+  stem: string | undefined;
 }
 
-/** A word matches when it, or a part of it as an identifier (`retryWithBackoff`), is a query term. */
-function wordMatches(word: string, terms: string[]): boolean {
-  const candidates = [word.toLowerCase(), ...identifierParts(word).split(' ').filter(Boolean)];
-  return candidates.some((candidate) => terms.some((term) => matchesTerm(candidate, term)));
+function prepareTerms(terms: string[]): PreparedTerm[] {
+  return terms.map((term) => ({
+    term,
+    stem:
+      term.length > 3 ? (term.length > 4 ? term.slice(0, Math.max(4, term.length - 2)) : term) : undefined,
+  }));
+}
+
+function matchesAnyTerm(word: string, terms: PreparedTerm[]): boolean {
+  return terms.some(({ term, stem }) => word === term || (stem !== undefined && word.startsWith(stem)));
+}
+
+/** Only words with a capital inside or an underscore can be compound identifiers worth splitting. */
+const mayBeCompound = /[a-z0-9][A-Z]|[A-Z]{2}|_/;
+
+/**
+ * A matcher that says whether a word matches, remembering each distinct word's answer: a passage repeats
+ * its words, and splitting identifiers is the costly part.
+ */
+function wordMatcher(terms: string[]): (word: string) => boolean {
+  const prepared = prepareTerms(terms);
+  const known = new Map<string, boolean>();
+  return (word) => {
+    let hit = known.get(word);
+    if (hit === undefined) {
+      const lower = word.toLowerCase();
+      hit = matchesAnyTerm(lower, prepared);
+      // A part of an identifier is a piece of the word, so a word holding no term (or stem) has no such part.
+      if (
+        !hit &&
+        mayBeCompound.test(word) &&
+        prepared.some(({ term, stem }) => lower.includes(stem ?? term))
+      ) {
+        hit = identifierParts(word)
+          .split(' ')
+          .some((part) => part !== '' && matchesAnyTerm(part, prepared));
+      }
+      known.set(word, hit);
+    }
+    return hit;
+  };
+}
+
+interface SnippetWord {
+  start: number;
+  end: number;
+  hit: boolean;
 }
 
 /**
@@ -26,24 +70,13 @@ function wordMatches(word: string, terms: string[]): boolean {
  * matches, and marks them. Works on any hit, keyword or vector, so every adapter gets the same snippets.
  */
 export function buildSnippet(text: string, terms: string[]): Snippet {
-  const words = [...text.matchAll(/[\p{L}\p{N}_]+/gu)].map((match) => ({
+  const matches = wordMatcher(terms);
+  const words: SnippetWord[] = [...text.matchAll(/[\p{L}\p{N}_]+/gu)].map((match) => ({
     start: match.index,
     end: match.index + match[0].length,
-    hit: wordMatches(match[0], terms),
+    hit: matches(match[0]),
   }));
-  let bestStart = 0;
-  let bestCount = -1;
-  for (const [position, word] of words.entries()) {
-    if (!word.hit && position !== 0) continue;
-    const windowEnd = word.start + snippetLength;
-    const count = words.filter(
-      (other) => other.hit && other.start >= word.start && other.end <= windowEnd,
-    ).length;
-    if (count > bestCount) {
-      bestCount = count;
-      bestStart = position === 0 ? 0 : Math.max(0, lineStartBefore(text, word.start, 60));
-    }
-  }
+  const bestStart = bestWindowStart(text, words);
   const end = Math.min(text.length, wordBoundaryAfter(text, bestStart + snippetLength));
   const highlights = words
     .filter((word) => word.hit && word.start >= bestStart && word.end <= end)
@@ -53,6 +86,34 @@ export function buildSnippet(text: string, terms: string[]): Snippet {
     text: `${bestStart > 0 ? '…' : ''}${collapsed}${end < text.length ? '…' : ''}`,
     highlights: bestStart > 0 ? highlights.map(([from, to]) => [from + 1, to + 1]) : highlights,
   };
+}
+
+/**
+ * Where the best window starts: the text's start, or the line or word start just before the matching
+ * word that opens the window with the most matches (the earliest such word on ties). One pass with two
+ * pointers over the matching words.
+ */
+function bestWindowStart(text: string, words: SnippetWord[]): number {
+  const hits = words.filter((word) => word.hit);
+  const countFrom = (first: number, from: number): number => {
+    let last = first;
+    while (last < hits.length && (hits[last]?.end ?? Infinity) <= from + snippetLength) last += 1;
+    return last;
+  };
+  // The window at the very start (also the answer when nothing matches).
+  let bestCount = countFrom(0, words[0]?.start ?? 0);
+  let bestStart = 0;
+  let last = 0;
+  for (let first = 0; first < hits.length; first += 1) {
+    const word = hits[first];
+    if (word === undefined || (first === 0 && word === words[0])) continue;
+    last = countFrom(Math.max(last, first), word.start);
+    if (last - first > bestCount) {
+      bestCount = last - first;
+      bestStart = Math.max(0, lineStartBefore(text, word.start, 60));
+    }
+  }
+  return bestStart;
 }
 
 /** Backs up to `slack` characters to the previous space or line start, so the snippet opens on a word. */
