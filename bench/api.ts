@@ -9,6 +9,8 @@ import { MockLanguageModelV3 } from 'ai/test';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { createApp } from '../src/api/create-app.ts';
+import { createSearchCache } from '../src/api/search-cache.ts';
 import { percentile } from '../src/knowledge/evaluation/percentile.ts';
 import { mockRuntime, modelReply } from '../src/models/language-runtime.test-support.ts';
 import { type ApiFixture, createApiFixture } from '../test/support/api-fixture.ts';
@@ -174,6 +176,8 @@ interface LoadTarget {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Paths each connection cycles through (instead of the URL's own path). */
+  paths?: string[];
 }
 
 /** One row of the table. */
@@ -195,6 +199,7 @@ async function load(request: LoadTarget, seconds: number, connections: number): 
     method: request.method,
     ...(request.headers ? { headers: request.headers } : {}),
     ...(request.body ? { body: request.body } : {}),
+    ...(request.paths ? { requests: request.paths.map((path) => ({ method: request.method, path })) } : {}),
     connections,
     pipelining: 1,
     duration: seconds,
@@ -237,6 +242,25 @@ async function timeInProcess(
   };
 }
 
+/** Queries a team might send: each verb and noun alone, and verb-noun pairs. */
+const mixedQueries = [
+  ...allVerbs,
+  ...allNouns,
+  ...allVerbs.flatMap((verb, index) => [`${verb} ${allNouns[index % allNouns.length]}`]),
+];
+
+/** The same app with the search cache `quarry serve` has by default. */
+function cachedApp(fixture: ApiFixture) {
+  const { dependencies } = fixture;
+  const cache = createSearchCache({
+    search: dependencies.knowledge.search,
+    maxEntries: 500,
+    ttlMs: 30_000,
+    now: Date.now,
+  });
+  return createApp({ ...dependencies, knowledge: { ...dependencies.knowledge, search: cache.search } });
+}
+
 async function countObjects(fixture: ApiFixture, prefix: string): Promise<number> {
   let count = 0;
   for await (const _ of fixture.services.store.list(prefix)) count += 1;
@@ -247,20 +271,38 @@ async function countObjects(fixture: ApiFixture, prefix: string): Promise<number
 export async function main(): Promise<void> {
   const settings = options();
   const model = new MockLanguageModelV3({ doGenerate: async () => modelReply(codeReply) });
-  const fixture = await createApiFixture({ runtime: mockRuntime(model) });
+  // The cache is off for the main app, so its search rows measure ranking; a second app adds the cache.
+  const fixture = await createApiFixture({
+    runtime: mockRuntime(model),
+    config: 'server:\n  searchCacheSeconds: 0\n',
+  });
   const servers: Listening[] = [];
   const fts = openRawFts(fixture.home);
   try {
     const index = await growIndex(fixture, settings.files, fts);
     const quarry = await listen(fixture.app.fetch);
+    const cached = await listen(cachedApp(fixture).fetch);
     const bare = await listen(bareApp().fetch);
-    servers.push(quarry, bare);
+    servers.push(quarry, cached, bare);
     const authorization = { authorization: `Bearer ${fixture.keys.member}` };
     const targets: LoadTarget[] = [
       { route: 'GET /bare (baseline)', url: `${bare.url}/bare`, method: 'GET' },
       {
         route: `GET ${searchPath}`,
         url: `${quarry.url}${searchPath}`,
+        method: 'GET',
+        headers: authorization,
+      },
+      {
+        route: `GET /api/search, ${mixedQueries.length} different queries in turn`,
+        url: quarry.url,
+        method: 'GET',
+        headers: authorization,
+        paths: mixedQueries.map((query) => `/api/search?q=${encodeURIComponent(query)}&k=10`),
+      },
+      {
+        route: `GET ${searchPath} with the search cache on (server.searchCacheSeconds: 30)`,
+        url: `${cached.url}${searchPath}`,
         method: 'GET',
         headers: authorization,
       },
@@ -322,14 +364,22 @@ function printResults(results: Results): void {
   for (const [name, timing] of Object.entries(profile)) {
     console.log(`  ${name}: mean ${timing.meanMs.toFixed(3)} ms, p99 ${timing.p99Ms.toFixed(3)} ms`);
   }
-  const answers = (rows[2] as Measurement).succeeded;
+  const answers = (rows[rows.length - 1] as Measurement).succeeded;
+  const overwritten = Math.max(0, answers - results.stored / 2);
   console.log(
-    `code generation: ${answers} answers returned (warm-up included), ${results.stored} objects under code_output/ (expected ${answers * 2}; ${answers - results.stored / 2} outputs overwritten by a concurrent request)`,
+    `code generation: ${answers} answers returned (warm-up included), ${results.stored} objects under code_output/ (two per answer: ${overwritten === 0 ? 'none overwritten' : `${overwritten} outputs overwritten by a concurrent request`})`,
   );
-  const met = search.requestsPerSecond >= target.searchRequestsPerSecond && search.p99Ms < target.searchP99Ms;
+  const meets = (row: Measurement) =>
+    row.requestsPerSecond >= target.searchRequestsPerSecond && row.p99Ms < target.searchP99Ms;
+  const met = meets(search);
   console.log(
-    `\ntarget: search >= ${target.searchRequestsPerSecond} req/s with p99 < ${target.searchP99Ms} ms on the 2-core machine: ${met ? 'met' : 'missed'} (${search.requestsPerSecond.toFixed(0)} req/s, p99 ${search.p99Ms} ms)`,
+    `\ntarget: search >= ${target.searchRequestsPerSecond} req/s with p99 < ${target.searchP99Ms} ms on the 2-core machine:`,
   );
+  for (const row of rows.slice(1, 4)) {
+    console.log(
+      `  ${meets(row) ? 'met   ' : 'missed'} ${row.route}: ${row.requestsPerSecond.toFixed(0)} req/s, p99 ${row.p99Ms} ms`,
+    );
+  }
   console.log(
     JSON.stringify({
       benchmark: 'api',

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { indexRepositories } from '../cli/commands/index-command.ts';
 import { createProbes, secretsOf } from '../cli/commands/models.ts';
 import type { Services } from '../cli/create-services.ts';
+import { ValidationError } from '../core/errors/index.ts';
 import { createRedactor } from '../core/redact.ts';
 import { listModels } from '../models/list-models.ts';
+import { configuredModels } from '../models/model-registry.ts';
 import { syncAll } from '../sync/sync-all.ts';
 import type { AppDependencies, AppSettings, KnowledgeAccess, ModelAccess } from './app-dependencies.ts';
+import { createSearchCache, type SearchCache } from './search-cache.ts';
 import { createSyncController, type SyncPass } from './sync-controller.ts';
 
 /** What the Node server adds to the services: where it runs, and the model pool. */
@@ -26,12 +29,18 @@ export function dependenciesFromServices(
   options: ServiceDependencyOptions,
 ): AppDependencies {
   const { config, logger } = services;
+  const searchCache = createSearchCache({
+    search: async (request) => (await services.knowledge()).search(request),
+    maxEntries: 500,
+    ttlMs: config.server.searchCacheSeconds * 1000,
+    now: Date.now,
+  });
   return {
     catalog: services.catalog,
     store: services.store,
-    knowledge: knowledgeAccess(services),
+    knowledge: knowledgeAccess(services, searchCache),
     models: {
-      open: options.openModel,
+      open: allowConfiguredModelsOnly(config, options.openModel),
       list: () =>
         listModels({
           models: config.models,
@@ -42,7 +51,11 @@ export function dependenciesFromServices(
         }).then((list) => redactList(list, createRedactor(secretsOf(config, options.environment)))),
     },
     sync: createSyncController({
-      pass: syncAndIndex(services),
+      pass: async (request, onProgress) => {
+        await syncAndIndex(services)(request, onProgress);
+        // What was indexed must show up in searches now, not when cached results expire.
+        searchCache.clear();
+      },
       clock: () => new Date(),
       onFailure: (error) => logger.error({ err: error }, `sync failed: ${(error as Error).message}`),
     }),
@@ -51,6 +64,29 @@ export function dependenciesFromServices(
     newId: () => randomUUID(),
     settings: appSettings(services),
     ...(options.webApp ? { webApp: options.webApp } : {}),
+  };
+}
+
+/**
+ * Requests may name only the models the configuration offers (its entries, `local`, and the default):
+ * an arbitrary `provider:model` from a request could make the server fetch any URL, parse any local file
+ * as a model, or spend the server's cloud credentials on any model.
+ */
+function allowConfiguredModelsOnly(
+  config: Services['config'],
+  open: ModelAccess['open'],
+): ModelAccess['open'] {
+  const allowed = new Set([
+    ...configuredModels(config.models).map((model) => model.name),
+    config.models.default,
+  ]);
+  return (reference) => {
+    if (reference !== undefined && !allowed.has(reference)) {
+      throw new ValidationError(`There is no model named ${JSON.stringify(reference)} on this server.`, {
+        hint: `Use one of: ${[...allowed].join(', ')} (GET /api/models), or ask an admin to add it to models.entries.`,
+      });
+    }
+    return open(reference);
   };
 }
 
@@ -68,15 +104,21 @@ function appSettings({ config }: Services): AppSettings {
   };
 }
 
-function knowledgeAccess(services: Services): KnowledgeAccess {
+function knowledgeAccess(services: Services, cache: SearchCache): KnowledgeAccess {
   return {
-    search: async (request) => (await services.knowledge()).search(request),
+    search: (request) => cache.search(request),
     sources: async () => {
       const stats = await (await services.knowledge()).indexStats();
       return stats.sources.map((entry) => entry.source).filter((source) => !source.startsWith('github:'));
     },
+    // One tiny keyword query: proves the index opens and answers, without counting a whole large index.
     check: async () => {
-      await (await services.knowledge()).indexStats();
+      await (await services.knowledge()).search({
+        text: 'readiness',
+        limit: 1,
+        mode: 'keyword',
+        filters: {},
+      });
     },
   };
 }

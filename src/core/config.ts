@@ -154,6 +154,8 @@ export const configSchema = z.object({
       /** Failed sign-ins allowed per address and user name within `loginWindowMinutes`. */
       loginAttempts: count(1).default(5),
       loginWindowMinutes: count(1).default(15),
+      /** How long identical searches are answered from memory (0 turns the cache off). */
+      searchCacheSeconds: count(0).default(30),
       /** Run the sync + index schedule (every `sync.intervalMinutes`) inside `quarry serve`. */
       schedule: flag.default(true),
     })
