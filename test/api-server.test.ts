@@ -182,15 +182,90 @@ describe('authentication and roles', () => {
   });
 });
 
+describe('hardening', () => {
+  it('refuses model names the configuration does not offer (no URLs, files or arbitrary ids from requests)', async () => {
+    for (const model of [
+      'llama-cpp:/etc/passwd',
+      'llama-cpp:http://127.0.0.1:1/x',
+      'bedrock:anthropic.claude',
+      ' local',
+    ]) {
+      const response = await fixture.request('/api/ask', {
+        ...json({ question: 'hi', model }),
+        as: 'member',
+      });
+      expect(response.status, model).toBe(400);
+      expect((await errorOf(response)).message, model).toContain('There is no model named');
+    }
+    const openAi = await fixture.request(
+      '/v1/chat/completions',
+      json({ model: 'quarry/llama-cpp:/etc/hostname', messages: [{ role: 'user', content: 'hi' }] }),
+    );
+    expect(openAi.status).toBeGreaterThanOrEqual(400);
+    expect(await openAi.text()).not.toContain('GGUF');
+  });
+
+  it('counts sign-in attempts sent in parallel before checking them', async () => {
+    const attempts = Array.from({ length: 12 }, () => login('parallel-user', 'wrong-password-123'));
+    const statuses = (await Promise.all(attempts)).map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(9);
+  });
+
+  it('refuses a sign-out from another site, and marks the cookie Secure when the browser is on HTTPS', async () => {
+    const response = await login('member', fixture.passwords.member, 'https://quarry.example.com');
+    expect(response.status).toBe(403);
+    fixture.dependencies.settings.trustedOrigins.push('https://quarry.example.com');
+    try {
+      const secure = await login('member', fixture.passwords.member, 'https://quarry.example.com');
+      expect(secure.headers.get('set-cookie')).toMatch(/; Secure/);
+      const cookie = cookieOf(secure);
+      const logout = await fixture.request('/api/auth/logout', {
+        method: 'POST',
+        headers: { cookie, origin: 'https://evil.example' },
+        as: 'anonymous',
+      });
+      expect(logout.status).toBe(403);
+      expect((await fixture.request('/api/auth/me', { headers: { cookie }, as: 'anonymous' })).status).toBe(
+        200,
+      );
+    } finally {
+      fixture.dependencies.settings.trustedOrigins.pop();
+    }
+  });
+
+  it('answers only for its own host names when told them (DNS rebinding)', async () => {
+    fixture.dependencies.settings.allowedHosts = ['localhost'];
+    try {
+      expect((await fixture.request('/healthz', { headers: { host: 'rebound.example' } })).status).toBe(421);
+      expect((await fixture.request('/healthz')).status).toBe(200);
+    } finally {
+      delete fixture.dependencies.settings.allowedHosts;
+    }
+  });
+
+  it('keeps generated code of one member from other members', async () => {
+    const made = (await (
+      await fixture.request('/api/code', {
+        ...json({ language: 'python', message: 'private thing' }),
+        as: 'member',
+      })
+    ).json()) as { key: string };
+    expect((await fixture.request(`/api/sources/${made.key}`, { as: 'member' })).status).toBe(404);
+    expect((await fixture.request(`/api/sources/${made.key}`, { as: 'admin' })).status).toBe(200);
+  });
+});
+
 describe('bad input', () => {
   it('rejects a body over the limit with 413, and nothing is stored', async () => {
+    const before = await listCodeOutput();
     const response = await fixture.request(
       '/code_generation',
       json({ key: 'python', message: 'x'.repeat(5000) }),
     );
     expect(response.status).toBe(413);
     expect((await errorOf(response)).code).toBe('payload_too_large');
-    expect(await listCodeOutput()).toEqual([]);
+    expect(await listCodeOutput()).toEqual(before);
   });
 
   it('rejects malformed JSON with 400 and a clear message', async () => {

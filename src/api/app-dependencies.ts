@@ -37,6 +37,11 @@ export interface AppSettings {
   secureCookies: 'auto' | boolean;
   /** Origins, besides the server's own, allowed to make cookie-authenticated changes. */
   trustedOrigins: string[];
+  /**
+   * `Host` values the server answers to (DNS-rebinding defence on loopback); absent or empty: any. May be
+   * filled in after the server started listening (the port is known only then).
+   */
+  allowedHosts?: string[];
   /** Failed logins allowed per client address and user name in `loginWindowMs`. */
   loginAttempts: number;
   loginWindowMs: number;

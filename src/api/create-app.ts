@@ -40,15 +40,19 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<AppEnviron
     await next();
   });
   app.use('*', securityHeaders());
+  app.use(
+    '*',
+    checkHost(() => dependencies.settings.allowedHosts),
+  );
   app.use('*', limitBody(dependencies.settings.maxBodyBytes));
   registerHealthRoutes(app);
   registerApiDocs(app);
-  const limiter = createLoginRateLimiter({
-    attempts: dependencies.settings.loginAttempts,
-    windowMs: dependencies.settings.loginWindowMs,
-    now: () => dependencies.clock().getTime(),
+  const { loginAttempts, loginWindowMs } = dependencies.settings;
+  const now = () => dependencies.clock().getTime();
+  registerLoginRoutes(app, {
+    perName: createLoginRateLimiter({ attempts: loginAttempts, windowMs: loginWindowMs, now }),
+    perAddress: createLoginRateLimiter({ attempts: loginAttempts * 4, windowMs: loginWindowMs, now }),
   });
-  registerLoginRoutes(app, limiter);
   app.use('*', protect([authenticate(), checkOrigin()]));
   registerIdentityRoute(app);
   registerCodeGenerationRoutes(app);
@@ -83,6 +87,24 @@ function protect(handlers: MiddlewareHandler<AppEnvironment>[]): MiddlewareHandl
 function isOpenPath(path: string): boolean {
   if (openPaths.has(path) || path === '/api/docs' || path.startsWith('/api/docs/')) return true;
   return !protectedPrefixes.some((prefix) => path.startsWith(prefix));
+}
+
+/**
+ * DNS-rebinding defence for a server on loopback: a page whose own name was re-pointed at 127.0.0.1 sends
+ * its name in `Host`, which is not one of the server's. Without a list (behind a proxy, on Lambda) any
+ * `Host` is accepted.
+ */
+function checkHost(allowed: () => readonly string[] | undefined): MiddlewareHandler {
+  return async (context, next) => {
+    const allowedHosts = allowed();
+    const host = context.req.header('host')?.toLowerCase();
+    if (allowedHosts && allowedHosts.length > 0 && host !== undefined && !allowedHosts.includes(host)) {
+      throw new HttpError(421, 'misdirected', `This server does not answer for the host ${host}.`, {
+        hint: 'Open Quarry at the address it printed, or add the name to server.trustedOrigins.',
+      });
+    }
+    await next();
+  };
 }
 
 function limitBody(maxSize: number): MiddlewareHandler {

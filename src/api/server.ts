@@ -59,6 +59,8 @@ export async function startServer(services: Services, options: ServerOptions): P
     server.once('error', reject);
   });
   const address = server.address() as AddressInfo;
+  if (isLoopback(options.host))
+    dependencies.settings.allowedHosts = loopbackHosts(address.port, dependencies.settings.trustedOrigins);
   const timers = options.schedule ? startSchedule(services, dependencies.sync.start) : [];
   return {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
@@ -69,6 +71,16 @@ export async function startServer(services: Services, options: ServerOptions): P
       await pool.close();
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** The names a browser on this machine uses for a loopback server, plus the trusted origins' hosts. */
+function loopbackHosts(port: number, trustedOrigins: readonly string[]): string[] {
+  const local = ['localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`);
+  return [...local, ...trustedOrigins.map((origin) => new URL(origin).host)];
 }
 
 /** On the very first start, creates `admin`; a generated password is announced once and never logged. */

@@ -9,7 +9,7 @@ export function requireRole(role: UserRole): MiddlewareHandler<AppEnvironment> {
     const { user } = context.var.identity;
     if (role === 'admin' && user.role !== 'admin') {
       throw new HttpError(403, 'forbidden', `This needs the admin role; ${user.id} is a ${user.role}.`, {
-        hint: 'Ask an admin to do it, or to change your role with "quarry users add --role admin".',
+        hint: 'Ask an admin to do it, or to give you an admin account ("quarry users add <name> --role admin").',
       });
     }
     await next();

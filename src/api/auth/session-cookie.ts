@@ -26,7 +26,14 @@ export function clearSessionCookie(context: Context, settings: AppSettings): voi
   deleteCookie(context, sessionCookieName, { path: '/', secure: isSecure(context, settings) });
 }
 
+/**
+ * `auto`: HTTPS as the browser sees it. Behind a TLS-terminating proxy the server itself sees plain HTTP,
+ * but the browser's `Origin` (sent with sign-in) still says `https:`.
+ */
 function isSecure(context: Context, settings: AppSettings): boolean {
   if (settings.secureCookies !== 'auto') return settings.secureCookies;
-  return new URL(context.req.url).protocol === 'https:';
+  return (
+    new URL(context.req.url).protocol === 'https:' ||
+    (context.req.header('origin') ?? '').startsWith('https://')
+  );
 }

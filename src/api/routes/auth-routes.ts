@@ -36,30 +36,45 @@ const loginRoute = createRoute({
   },
 });
 
+/**
+ * Failed sign-ins counted per address and name (guessing one account's password) and per address alone,
+ * with a larger allowance (trying one password on many names).
+ */
+export interface LoginLimiters {
+  perName: LoginRateLimiter;
+  perAddress: LoginRateLimiter;
+}
+
 /** Login, logout and "who am I" (`/api/auth/me` is registered after authentication, with the rest). */
-export function registerLoginRoutes(app: OpenAPIHono<AppEnvironment>, limiter: LoginRateLimiter): void {
+export function registerLoginRoutes(app: OpenAPIHono<AppEnvironment>, limiters: LoginLimiters): void {
   app.openapi(loginRoute, async (context) => {
     const { catalog, settings } = context.var.dependencies;
     refuseForeignOrigin(context.req.header('origin'), context.req.url, settings.trustedOrigins);
     const { username, password } = context.req.valid('json');
-    const key = `${clientAddress(context)}|${username.toLowerCase()}`;
-    const wait = limiter.retryAfterSeconds(key);
+    const address = clientAddress(context);
+    const key = `${address}|${username.toLowerCase()}`;
+    const wait = Math.max(
+      limiters.perName.retryAfterSeconds(key),
+      limiters.perAddress.retryAfterSeconds(address),
+    );
     if (wait > 0) {
       throw new HttpError(429, 'rate_limited', `Too many failed sign-in attempts; try again in ${wait} s.`, {
         headers: { 'Retry-After': String(wait) },
       });
     }
+    // Counted before the (slow) password check, so attempts sent in parallel cannot all pass the limit.
+    limiters.perName.recordFailure(key);
+    limiters.perAddress.recordFailure(address);
     const user = await authenticateUser(catalog, username, password);
-    if (!user) {
-      limiter.recordFailure(key);
-      throw new HttpError(401, 'unauthorized', 'Wrong user name or password.');
-    }
-    limiter.recordSuccess(key);
+    if (!user) throw new HttpError(401, 'unauthorized', 'Wrong user name or password.');
+    limiters.perName.recordSuccess(key);
     const { token } = await startSession(context.var.dependencies, user.id, settings.sessionTtlMs);
     writeSessionCookie(context, token, settings);
     return context.json({ user: { id: user.id, role: user.role } }, 200);
   });
   app.post('/api/auth/logout', async (context) => {
+    const { settings } = context.var.dependencies;
+    refuseForeignOrigin(context.req.header('origin'), context.req.url, settings.trustedOrigins);
     const token = readSessionToken(context);
     if (token !== undefined) await endSession(context.var.dependencies, token);
     clearSessionCookie(context, context.var.dependencies.settings);

@@ -25,7 +25,14 @@ const modelsRoute = createRoute({
       description: 'Models',
       content: {
         'application/json': {
-          schema: z.object({ default: z.string(), models: z.array(modelSchema), notes: z.array(z.string()) }),
+          schema: z.object({
+            default: z.string(),
+            models: z.array(modelSchema).openapi({ description: 'The models requests may name' }),
+            discovered: z
+              .array(modelSchema)
+              .openapi({ description: 'Found on model servers; an admin can add them to models.entries' }),
+            notes: z.array(z.string()),
+          }),
         },
       },
     },
@@ -46,9 +53,15 @@ export function registerModelRoutes(app: OpenAPIHono<AppEnvironment>): void {
       reachable: row.reachable,
       reason: row.detail || null,
     }));
-    const fallback = models[0]?.name ?? 'local';
+    const selectable = models.filter((row) => row.origin !== 'discovered');
+    const fallback = selectable[0]?.name ?? 'local';
     return context.json(
-      { default: models.find((row) => row.isDefault)?.name ?? fallback, models, notes: list.notes },
+      {
+        default: selectable.find((row) => row.isDefault)?.name ?? fallback,
+        models: selectable,
+        discovered: models.filter((row) => row.origin === 'discovered'),
+        notes: list.notes,
+      },
       200,
     );
   });

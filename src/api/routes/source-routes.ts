@@ -17,6 +17,12 @@ const readablePrefixes = ['current/', 'archived/', 'code_output/'];
 export function registerSourceRoutes(app: OpenAPIHono<AppEnvironment>): void {
   app.get('/api/sources/:key{.+}', async (context) => {
     const key = checkSourceKey(context.req.param('key'));
+    // Generated code (and its sidecar, which holds the request) is not shared between members.
+    if (key.startsWith('code_output/') && context.var.identity.user.role !== 'admin') {
+      throw new NotFoundError(`There is no stored file ${key} you may read.`, {
+        hint: 'Generated code is returned in the response that made it.',
+      });
+    }
     const { store, settings } = context.var.dependencies;
     const info = await store.head(key);
     if (!info)
