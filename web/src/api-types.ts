@@ -123,20 +123,12 @@ export interface ConversationResponse {
   messages: StoredMessage[];
 }
 
-/** One hit of `GET /api/search`. */
-export interface SearchHit {
-  citation: string;
-  repo: string | null;
-  version: string;
-  path: string;
-  startLine: number;
-  endLine: number;
-  url: string | null;
-  heading: string | null;
+/** One hit of `GET /api/search`: a passage's location (no number: it is not cited), score and snippet. */
+export type SearchHit = Omit<Source, 'n' | 'key' | 'text'> & {
   key: string | null;
   score: number;
   snippet: string;
-}
+};
 
 /** Body of `GET /api/search`. */
 export interface SearchResponse {

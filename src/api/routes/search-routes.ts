@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { filtersFrom, type SearchFilterOptions } from '../../cli/search-options.ts';
 import type { SearchFilters } from '../../core/ports/search-index.ts';
 import { authenticated, commonErrorResponses } from '../api-schemas.ts';
 import type { AppEnvironment } from '../app-dependencies.ts';
@@ -102,20 +103,24 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnvironment>): void {
   );
 }
 
+/** The query's filters, as the CLI's `--repo`/`--version`/... flags would give them. */
 function filtersOf(query: z.infer<typeof querySchema>): SearchFilters {
-  const split = (value: string | undefined) =>
-    value
+  const split = (value: string | undefined) => {
+    const values = value
       ?.split(',')
       .map((part) => part.trim())
       .filter(Boolean);
-  const filters: SearchFilters = {};
-  const entries: Array<['repos' | 'versions' | 'sources' | 'languages', string[] | undefined]> = [
-    ['repos', split(query.repo)],
-    ['versions', split(query.version)],
-    ['sources', split(query.source)],
-    ['languages', split(query.lang)],
-  ];
-  for (const [name, values] of entries) if (values && values.length > 0) filters[name] = values;
-  if (query.path) filters.pathGlob = query.path.trim();
-  return filters;
+    return values && values.length > 0 ? values : undefined;
+  };
+  const options: SearchFilterOptions = {};
+  const repo = split(query.repo);
+  const version = split(query.version);
+  const source = split(query.source);
+  const lang = split(query.lang);
+  if (repo) options.repo = repo;
+  if (version) options.version = version;
+  if (source) options.source = source;
+  if (lang) options.lang = lang;
+  if (query.path?.trim()) options.path = query.path.trim();
+  return filtersFrom(options);
 }
