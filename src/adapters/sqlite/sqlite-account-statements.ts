@@ -25,6 +25,9 @@ function prepareUserStatements(database: Database.Database) {
     ),
     selectUser: database.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     selectUsers: database.prepare<[], UserRow>('SELECT * FROM users ORDER BY id'),
+    countOtherAdmins: database
+      .prepare<[string], number>("SELECT count(*) FROM users WHERE role = 'admin' AND id <> ?")
+      .pluck(),
     updateUser: database.prepare<[UserRow]>(
       'UPDATE users SET role = @role, password_hash = @password_hash WHERE id = @id',
     ),

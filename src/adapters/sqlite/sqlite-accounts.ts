@@ -74,7 +74,12 @@ export class SqliteAccounts {
   /** See `Catalog.removeUser`. */
   removeUser(id: string): void {
     const remove = this.database.transaction(() => {
-      if (this.statements.deleteUser.run(String(id)).changes === 0) throw userNotFound(id);
+      const user = this.statements.selectUser.get(String(id));
+      if (user === undefined) throw userNotFound(id);
+      // Checked in the same write transaction, so two admins removing each other cannot both succeed.
+      if (user.role === 'admin' && this.statements.countOtherAdmins.get(user.id) === 0)
+        throw lastAdmin(user.id);
+      this.statements.deleteUser.run(user.id);
       this.statements.deleteApiKeysOfUser.run(String(id));
       this.statements.deleteSessionsOfUser.run(String(id));
       this.statements.deleteMessagesOfOwner.run(String(id));
@@ -242,5 +247,11 @@ function userNotFound(id: string): NotFoundError {
   const shown = typeof id === 'string' && userIdPattern.test(id) ? id : quoted(id);
   return new NotFoundError(`User ${shown} does not exist.`, {
     hint: 'List the users to check the name, or add the user first.',
+  });
+}
+
+function lastAdmin(id: string): ValidationError {
+  return new ValidationError(`${id} is the last admin; removing it would leave nobody to manage Quarry.`, {
+    hint: `Add another admin first (quarry users add <name> --role admin), then remove ${id}.`,
   });
 }

@@ -127,6 +127,20 @@ export function describeUserRules(catalog: () => Catalog): void {
       expect(await catalog().getConversation('c-bob')).toBeDefined();
     });
 
+    it('never removes the last admin, even when two admins remove each other at once', async () => {
+      await catalog().addUser(userOf('first', { role: 'admin' }));
+      await catalog().addUser(userOf('second', { role: 'admin' }));
+      const outcomes = await Promise.allSettled([
+        catalog().removeUser('first'),
+        catalog().removeUser('second'),
+      ]);
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      expect((await catalog().listUsers()).filter((user) => user.role === 'admin')).toHaveLength(1);
+      await expect(catalog().removeUser((await catalog().listUsers())[0]?.id ?? '')).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    });
+
     it('ends every session of a user whose password changes, and no other', async () => {
       for (const id of ['alice', 'bob']) await catalog().addUser(userOf(id));
       await catalog().createSession(sessionOf('session-a', 'alice', at(60)));

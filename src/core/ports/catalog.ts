@@ -194,7 +194,8 @@ export type NewMessage = Omit<MessageRecord, 'conversationId' | 'seq'>;
  *   password hash a `ValidationError`. `updateUser` changes only the fields given and returns the whole
  *   record; `updateUser` and `removeUser` of an unknown id are a `NotFoundError`. `removeUser` also deletes
  *   the user's API keys, sessions and owned conversations, all in one step (a new user of the same name
- *   starts with none of them). `updateUser` with a new `passwordHash` ends all the user's sessions.
+ *   starts with none of them); removing the last admin is a `ValidationError`, checked atomically with the
+ *   removal. `updateUser` with a new `passwordHash` ends all the user's sessions.
  *   `listUsers` is sorted by id ignoring case.
  * - API keys: ids are compared exactly. `addApiKey` of an existing id is a `ConflictError`, for an unknown
  *   user a `NotFoundError`; the stored `userId` is spelled as the user's id. `listApiKeys({ userId })` keeps
