@@ -22,6 +22,16 @@ function render(text: string): string {
 }
 
 describe('AnswerMarkdown', () => {
+  it('renders GitHub-flavoured tables and autolinks, still keeping raw HTML as text', () => {
+    const html = render(
+      '| option | default |\n| --- | --- |\n| retries | 3 |\n\nSee https://example.com/docs <b onclick="x()">bold</b>',
+    );
+    expect(html).toContain('<table>');
+    expect(html).toContain('<td>retries</td>');
+    expect(html).toContain('href="https://example.com/docs"');
+    expect(html).not.toContain('<b onclick');
+  });
+
   it('renders citation markers as "Source N" buttons', () => {
     const html = render('Use the trie router [1, 2].');
     expect(html).toContain('<button type="button" class="citation" aria-label="Source 1">[1]</button>');

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import Markdown, { type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 import type { Source } from './api-types.ts';
 import { linkCitationMarkers } from './citations.ts';
 import { MarkdownLink } from './markdown-link.tsx';
@@ -7,6 +8,9 @@ import { useOpenSource } from './source-viewer-context.ts';
 import { safeLinkUrl } from './urls.ts';
 
 /** Props of {@link AnswerMarkdown}. */
+
+/** GitHub-flavoured Markdown (tables, task lists, autolinks): models write it. Raw HTML stays text. */
+const markdownPlugins = [remarkGfm];
 export interface AnswerMarkdownProps {
   text: string;
   sources: Source[];
@@ -43,7 +47,7 @@ export function AnswerMarkdown({ text, sources }: AnswerMarkdownProps) {
 
   return (
     <div className="answer-text">
-      <Markdown urlTransform={safeLinkUrl} components={components}>
+      <Markdown remarkPlugins={markdownPlugins} urlTransform={safeLinkUrl} components={components}>
         {markdown}
       </Markdown>
     </div>
