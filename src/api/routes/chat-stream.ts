@@ -100,7 +100,13 @@ async function writeAnswer(chat: ChatAnswer, writer: Writer): Promise<void> {
   }
   text.end();
   if (chat.xray) writer.write({ type: 'data-xray', data: xrayData(result, prompt) });
-  await recordExchange(conversationStore(chat.dependencies), chat.conversationId, result);
+  try {
+    await recordExchange(conversationStore(chat.dependencies), chat.conversationId, result);
+  } catch (error) {
+    // The answer was shown but could not be stored: at least keep the question, and say so.
+    await keepQuestion(chat, error);
+    throw error;
+  }
   writer.write({ type: 'data-answer', data: answerData(chat.conversationId, result) });
   writer.write({ type: 'finish' });
 }
