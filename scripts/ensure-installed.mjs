@@ -1,4 +1,4 @@
-// Runs before `npm test`: makes sure everything the tests need is installed, so `npm test` works on a
+// Runs before `npm test` and `npm start`: makes sure everything needed is installed, so both work on a
 // fresh clone. Only Node's standard library is used here, because packages may not be installed yet.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -32,10 +32,12 @@ try {
 }
 
 // The browser tests drive Debian's Chromium through playwright-core (`npx playwright install` cannot
-// download browsers here). Installed with apt when running as root, as CI does; otherwise say how.
+// download browsers here). Before tests only (`--for-tests`), it is installed with apt when running as
+// root, as CI does; otherwise this says how. `npm start` never installs system packages.
 process.env.DEBIAN_FRONTEND ??= 'noninteractive';
 const chromiumPaths = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-if (!chromiumPaths.some((file) => existsSync(file))) {
+const forTests = process.argv.includes('--for-tests');
+if (forTests && !chromiumPaths.some((file) => existsSync(file))) {
   if (process.getuid?.() === 0) {
     run('apt-get', ['update', '-qq']);
     run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
