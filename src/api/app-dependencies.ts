@@ -42,6 +42,11 @@ export interface AppSettings {
    * filled in after the server started listening (the port is known only then).
    */
   allowedHosts?: string[];
+  /**
+   * Reverse proxies in front of the server that append to `X-Forwarded-For` (0: none, the header is
+   * ignored). Used to tell clients apart for the sign-in rate limit.
+   */
+  trustedProxies?: number;
   /** Failed logins allowed per client address and user name in `loginWindowMs`. */
   loginAttempts: number;
   loginWindowMs: number;

@@ -125,8 +125,14 @@ export async function servicesFromEnvironment(sources: LambdaSources): Promise<L
   const write = sources.write ?? ((line: string) => process.stdout.write(line));
   const logger = createLogger({ level: config.logLevel, redact, format: 'json', write });
   const services = await createServices(config, logger, redact);
-  await reconcileConfiguredRepos(services.catalog, config, logger);
-  await createFirstAdmin(services.catalog, environment.QUARRY_ADMIN_PASSWORD);
+  try {
+    await reconcileConfiguredRepos(services.catalog, config, logger);
+    await createFirstAdmin(services.catalog, environment.QUARRY_ADMIN_PASSWORD);
+  } catch (error) {
+    // The next event builds everything again; what this attempt opened must not stay open.
+    await services.close().catch(() => undefined);
+    throw error;
+  }
   logger.info({ home: config.home }, 'Quarry is starting on AWS Lambda');
   const pool = createModelPool({ config, environment, workingDirectory: sources.cwd, logger });
   const dependencies = dependenciesFromServices(services, {

@@ -98,6 +98,7 @@ function appSettings({ config }: Services): AppSettings {
     secureCookies: config.server.secureCookies,
     trustedOrigins: config.server.trustedOrigins,
     loginAttempts: config.server.loginAttempts,
+    trustedProxies: config.server.trustedProxies,
     loginWindowMs: config.server.loginWindowMinutes * 60_000,
     historyTurns: config.models.historyTurns * 2,
     retrievalK: config.models.retrievalK,

@@ -151,6 +151,8 @@ export const configSchema = z.object({
       trustedOrigins: list(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default(
         [],
       ),
+      /** Reverse proxies in front of the server that append to X-Forwarded-For (0: ignore the header). */
+      trustedProxies: count(0).pipe(z.number().max(10)).default(0),
       /** Failed sign-ins allowed per address and user name within `loginWindowMinutes`. */
       loginAttempts: count(1).default(5),
       loginWindowMinutes: count(1).default(15),

@@ -41,6 +41,7 @@ export const environmentSettings: ReadonlyArray<{ variable: string; path: string
   { variable: 'QUARRY_PORT', path: 'server.port' },
   { variable: 'QUARRY_TRUSTED_ORIGINS', path: 'server.trustedOrigins' },
   { variable: 'QUARRY_SECURE_COOKIES', path: 'server.secureCookies' },
+  { variable: 'QUARRY_TRUSTED_PROXIES', path: 'server.trustedProxies' },
   { variable: 'QUARRY_SCHEDULE', path: 'server.schedule' },
   { variable: 'AWS_REGION', path: 'aws.region' },
   { variable: 'AWS_ENDPOINT_URL_S3', path: 'aws.endpointUrlS3' },

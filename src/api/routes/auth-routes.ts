@@ -51,7 +51,7 @@ export function registerLoginRoutes(app: OpenAPIHono<AppEnvironment>, limiters: 
     const { catalog, settings } = context.var.dependencies;
     refuseForeignOrigin(context.req.header('origin'), context.req.url, settings.trustedOrigins);
     const { username, password } = context.req.valid('json');
-    const address = clientAddress(context);
+    const address = clientAddress(context, settings.trustedProxies ?? 0);
     const key = `${address}|${username.toLowerCase()}`;
     const wait = Math.max(
       limiters.perName.retryAfterSeconds(key),
