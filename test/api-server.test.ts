@@ -1,5 +1,6 @@
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticateUser } from '../src/accounts/users.ts';
 import { mockRuntime, modelReply } from '../src/models/language-runtime.test-support.ts';
 import { type ApiFixture, createApiFixture } from './support/api-fixture.ts';
 
@@ -253,6 +254,47 @@ describe('hardening', () => {
     ).json()) as { key: string };
     expect((await fixture.request(`/api/sources/${made.key}`, { as: 'member' })).status).toBe(404);
     expect((await fixture.request(`/api/sources/${made.key}`, { as: 'admin' })).status).toBe(200);
+  });
+});
+
+describe('changing a password', () => {
+  it('needs the current password, ends the other sessions, and keeps this browser signed in', async () => {
+    const first = cookieOf(await login('member', fixture.passwords.member));
+    const second = cookieOf(await login('member', fixture.passwords.member));
+    const change = (body: object, cookie: string) =>
+      fixture.request('/api/auth/password', {
+        ...json(body, { cookie, origin: 'http://localhost' }),
+        as: 'anonymous',
+      });
+    const wrong = await change(
+      { currentPassword: 'not-it-at-all', newPassword: 'a-brand-new-password' },
+      first,
+    );
+    expect(wrong.status).toBe(400);
+    expect((await errorOf(wrong)).message).toBe('The current password is wrong.');
+    const short = await change({ currentPassword: fixture.passwords.member, newPassword: 'short' }, first);
+    expect(short.status).toBe(400);
+    const changed = await change(
+      { currentPassword: fixture.passwords.member, newPassword: 'a-brand-new-password' },
+      first,
+    );
+    expect(changed.status).toBe(204);
+    const renewed = cookieOf(changed);
+    expect(
+      (await fixture.request('/api/auth/me', { headers: { cookie: renewed }, as: 'anonymous' })).status,
+    ).toBe(200);
+    expect(
+      (await fixture.request('/api/auth/me', { headers: { cookie: second }, as: 'anonymous' })).status,
+    ).toBe(401);
+    // Checked directly: sign-in attempts from this test file share one address and its rate limit.
+    const { catalog } = fixture.dependencies;
+    expect(await authenticateUser(catalog, 'member', fixture.passwords.member)).toBeUndefined();
+    expect(await authenticateUser(catalog, 'member', 'a-brand-new-password')).toBeDefined();
+    // Put it back for the other tests.
+    await fixture.request('/api/auth/password', {
+      ...json({ currentPassword: 'a-brand-new-password', newPassword: fixture.passwords.member }),
+      as: 'member',
+    });
   });
 });
 

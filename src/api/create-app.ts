@@ -17,6 +17,7 @@ import { registerConversationRoutes } from './routes/conversation-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerModelRoutes } from './routes/model-routes.ts';
 import { registerOpenAiRoutes } from './routes/openai-routes.ts';
+import { registerPasswordRoute } from './routes/password-route.ts';
 import { registerRepoRoutes } from './routes/repo-routes.ts';
 import { registerSearchRoutes } from './routes/search-routes.ts';
 import { registerSourceRoutes } from './routes/source-routes.ts';
@@ -49,12 +50,14 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<AppEnviron
   registerApiDocs(app);
   const { loginAttempts, loginWindowMs } = dependencies.settings;
   const now = () => dependencies.clock().getTime();
-  registerLoginRoutes(app, {
+  const limiters = {
     perName: createLoginRateLimiter({ attempts: loginAttempts, windowMs: loginWindowMs, now }),
     perAddress: createLoginRateLimiter({ attempts: loginAttempts * 4, windowMs: loginWindowMs, now }),
-  });
+  };
+  registerLoginRoutes(app, limiters);
   app.use('*', protect([authenticate(), checkOrigin()]));
   registerIdentityRoute(app);
+  registerPasswordRoute(app, limiters);
   registerCodeGenerationRoutes(app);
   registerAskRoute(app);
   registerChatRoute(app);
