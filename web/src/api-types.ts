@@ -83,6 +83,29 @@ export interface ModelsResponse {
 /** Outcome of the last check of a repository. */
 export type RepositoryStatus = 'updated' | 'unchanged' | 'no-release' | 'failed' | null;
 
+/** An account, as `GET /api/users` lists it (admins only). */
+export interface Account {
+  id: string;
+  role: string;
+  createdAt: string;
+}
+
+/** An API key's record (never its secret), as `GET /api/keys` lists it. */
+export interface ApiKey {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Body of a successful `POST /api/keys`: the key itself, shown only this once, and its record. */
+export interface CreatedApiKey {
+  key: string;
+  record: ApiKey;
+}
+
 /** A watched GitHub repository, as `GET /api/repos` lists it. */
 export interface Repository {
   id: string;

@@ -7,6 +7,7 @@ export const PAGE_TITLES: Readonly<Record<Route, string>> = {
   code: 'Code',
   search: 'Search',
   repositories: 'Repositories',
+  account: 'Account',
 };
 
 /** Props of {@link AppHeader}. */
@@ -19,7 +20,9 @@ export interface AppHeaderProps {
 
 /** The top bar: product name, page navigation (Repositories for admins only), user and sign-out. */
 export function AppHeader({ user, page, isAdmin, onSignOut }: AppHeaderProps) {
-  const routes: Route[] = isAdmin ? ['chat', 'code', 'search', 'repositories'] : ['chat', 'code', 'search'];
+  const routes: Route[] = isAdmin
+    ? ['chat', 'code', 'search', 'repositories', 'account']
+    : ['chat', 'code', 'search', 'account'];
   return (
     <header className="app-header">
       <span className="app-name">Quarry</span>

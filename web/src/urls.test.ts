@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  apiKeyUrl,
   conversationUrl,
   downloadFileName,
   encodePathSegments,
@@ -8,6 +9,7 @@ import {
   safeLinkUrl,
   searchUrl,
   sourceContentUrl,
+  userUrl,
 } from './urls.ts';
 
 describe('source and API URLs', () => {
@@ -23,6 +25,13 @@ describe('source and API URLs', () => {
     expect(repositoryUrl('honojs/hono')).toBe('/api/repos/honojs/hono');
     expect(repositoryUrl('owner/name with space')).toBe('/api/repos/owner/name%20with%20space');
     expect(conversationUrl('abc/def')).toBe('/api/conversations/abc%2Fdef');
+  });
+
+  it('builds API key and account URLs', () => {
+    expect(apiKeyUrl('AbC-123_x')).toBe('/api/keys/AbC-123_x');
+    expect(apiKeyUrl('a/b?c')).toBe('/api/keys/a%2Fb%3Fc');
+    expect(userUrl('jane.doe')).toBe('/api/users/jane.doe');
+    expect(userUrl('a b')).toBe('/api/users/a%20b');
   });
 
   it('builds a search URL and leaves out empty filters', () => {

@@ -23,6 +23,16 @@ export function conversationUrl(conversationId: string): string {
   return `/api/conversations/${encodeURIComponent(conversationId)}`;
 }
 
+/** URL of one API key (`DELETE` revokes it). */
+export function apiKeyUrl(keyId: string): string {
+  return `/api/keys/${encodeURIComponent(keyId)}`;
+}
+
+/** URL of one account (`DELETE` removes it with its keys and sessions). */
+export function userUrl(userId: string): string {
+  return `/api/users/${encodeURIComponent(userId)}`;
+}
+
 /** Query and optional filters of a search. Empty filters are left out of the URL. */
 export interface SearchParameters {
   query: string;

@@ -5,6 +5,7 @@ describe('routeFromHash', () => {
   it('maps hashes to pages and falls back to chat', () => {
     expect(routeFromHash('#/code')).toBe('code');
     expect(routeFromHash('#/repositories')).toBe('repositories');
+    expect(routeFromHash('#/account')).toBe('account');
     expect(routeFromHash('#search')).toBe('search');
     expect(routeFromHash('')).toBe('chat');
     expect(routeFromHash('#/nope')).toBe('chat');

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 
-/** The pages of the app, addressed as `#/chat`, `#/code`, `#/search`, `#/repositories`. */
-export type Route = 'chat' | 'code' | 'search' | 'repositories';
+/** The pages of the app, addressed as `#/chat`, `#/code`, `#/search`, `#/repositories`, `#/account`. */
+export type Route = 'chat' | 'code' | 'search' | 'repositories' | 'account';
 
-const ROUTES: readonly Route[] = ['chat', 'code', 'search', 'repositories'];
+const ROUTES: readonly Route[] = ['chat', 'code', 'search', 'repositories', 'account'];
 
 /** The route of a location hash; the chat page for anything unknown. */
 export function routeFromHash(hash: string): Route {

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { AccountPage } from './account-page.tsx';
 import type { User } from './api-types.ts';
 import { AppHeader, PAGE_TITLES } from './app-header.tsx';
 import { ChatPage } from './chat-page.tsx';
@@ -38,6 +39,7 @@ export function Workbench({ user, onSignOut }: WorkbenchProps) {
         {page === 'code' && <CodePage />}
         {page === 'search' && <SearchPage />}
         {page === 'repositories' && <RepositoriesPage />}
+        {page === 'account' && <AccountPage user={user} />}
       </main>
     </SourceViewerProvider>
   );
