@@ -1,6 +1,8 @@
-import { type FormEvent, useId, useState } from 'react';
-import { apiJson, errorMessage } from './api-client.ts';
+import { useId, useState } from 'react';
+import { apiJson } from './api-client.ts';
 import type { CreatedApiKey } from './api-types.ts';
+import { Messages } from './messages.tsx';
+import { useFormAction } from './use-form-action.ts';
 
 /** Props of {@link ApiKeyCreateForm}. */
 export interface ApiKeyCreateFormProps {
@@ -10,27 +12,19 @@ export interface ApiKeyCreateFormProps {
 /** Creates an API key for the signed-in user (`POST /api/keys`) from a name that says what it is for. */
 export function ApiKeyCreateForm({ onCreated }: ApiKeyCreateFormProps) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [creating, setCreating] = useState(false);
+  const form = useFormAction();
   const nameId = useId();
 
-  async function create(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setCreating(true);
-    setError(undefined);
-    try {
-      const created = await apiJson<CreatedApiKey>('/api/keys', {
-        method: 'POST',
-        body: { name: name.trim() },
-      });
-      setName('');
-      await onCreated(created);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setCreating(false);
-    }
-  }
+  // The key itself is the success message: the section shows it once, with a copy button.
+  const create = form.handler(async () => {
+    const created = await apiJson<CreatedApiKey>('/api/keys', {
+      method: 'POST',
+      body: { name: name.trim() },
+    });
+    setName('');
+    await onCreated(created);
+    return undefined;
+  });
 
   return (
     <form className="inline-form" onSubmit={create}>
@@ -45,14 +39,10 @@ export function ApiKeyCreateForm({ onCreated }: ApiKeyCreateFormProps) {
           onChange={(event) => setName(event.target.value)}
         />
       </div>
-      <button type="submit" className="button-primary" disabled={creating}>
+      <button type="submit" className="button-primary" disabled={form.busy}>
         Create key
       </button>
-      {error && (
-        <p className="alert form-message" role="alert">
-          {error}
-        </p>
-      )}
+      <Messages error={form.error} notice={undefined} className="form-message" />
     </form>
   );
 }

@@ -1,49 +1,28 @@
-import { useCallback, useEffect, useState } from 'react';
-import { apiJson, apiRequest, errorMessage } from './api-client.ts';
+import { useState } from 'react';
+import { apiRequest } from './api-client.ts';
 import { ApiKeyCreateForm } from './api-key-create-form.tsx';
 import { ApiKeyReveal } from './api-key-reveal.tsx';
 import { ApiKeyTable } from './api-key-table.tsx';
 import type { ApiKey, CreatedApiKey } from './api-types.ts';
+import { Messages } from './messages.tsx';
 import { apiKeyUrl } from './urls.ts';
+import { useManagedList } from './use-managed-list.ts';
 
 /** The user's API keys (`GET /api/keys`): create one (its secret shown once), revoke active ones. */
 export function ApiKeySection() {
-  const [keys, setKeys] = useState<ApiKey[] | undefined>(undefined);
+  const list = useManagedList<ApiKey>('/api/keys', 'keys');
   const [created, setCreated] = useState<CreatedApiKey | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [notice, setNotice] = useState<string | undefined>(undefined);
-
-  const reload = useCallback(async () => {
-    try {
-      const body = await apiJson<{ keys: ApiKey[] }>('/api/keys');
-      setKeys(body.keys);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  }, []);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
 
   async function keyCreated(result: CreatedApiKey) {
-    setError(undefined);
-    setNotice(undefined);
     setCreated(result);
-    await reload();
+    await list.reload();
   }
 
-  async function revoke(key: ApiKey) {
-    setError(undefined);
-    setNotice(undefined);
-    try {
+  function revoke(key: ApiKey) {
+    void list.run(async () => {
       await apiRequest(apiKeyUrl(key.id), { method: 'DELETE' });
-      setNotice(`Revoked ${key.name}.`);
       setCreated((shown) => (shown?.record.id === key.id ? undefined : shown));
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-    await reload();
+    }, `Revoked ${key.name}.`);
   }
 
   return (
@@ -54,20 +33,11 @@ export function ApiKeySection() {
       </p>
       <ApiKeyCreateForm onCreated={keyCreated} />
       {created && <ApiKeyReveal key={created.record.id} created={created} />}
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {keys === undefined ? (
-        !error && <p className="muted">Loading…</p>
+      <Messages error={list.error} notice={list.notice} />
+      {list.items === undefined ? (
+        !list.error && <p className="muted">Loading…</p>
       ) : (
-        <ApiKeyTable keys={keys} onRevoke={(key) => void revoke(key)} />
+        <ApiKeyTable keys={list.items} onRevoke={revoke} />
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 import type { ApiKey } from './api-types.ts';
 import { formatDateTime } from './format.ts';
+import { TableHead } from './table-head.tsx';
 
 /** Props of {@link ApiKeyTable}. */
 export interface ApiKeyTableProps {
@@ -14,18 +15,7 @@ export function ApiKeyTable({ keys, onRevoke }: ApiKeyTableProps) {
     <div className="table-scroll">
       <table className="data-table">
         <caption>Your API keys</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">ID</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'ID', 'Created', 'Last used', 'Status']} actions />
         <tbody>
           {keys.map((key) => (
             <tr key={key.id}>

@@ -1,6 +1,8 @@
-import { type FormEvent, useId, useState } from 'react';
-import { apiRequest, errorMessage } from './api-client.ts';
+import { useId, useState } from 'react';
+import { apiRequest } from './api-client.ts';
+import { Messages } from './messages.tsx';
 import { MINIMUM_PASSWORD_LENGTH, newPasswordProblem } from './password-rules.ts';
+import { useFormAction } from './use-form-action.ts';
 
 /**
  * Changes the signed-in user's password (`POST /api/auth/password`). The server re-issues the session
@@ -10,25 +12,14 @@ export function PasswordForm() {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [repeated, setRepeated] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [status, setStatus] = useState<string | undefined>(undefined);
-  const [saving, setSaving] = useState(false);
+  const form = useFormAction();
   const currentId = useId();
   const newId = useId();
   const newHintId = useId();
   const repeatId = useId();
 
-  async function change(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(undefined);
-    setStatus(undefined);
-    const problem = newPasswordProblem(newPassword, repeated);
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setSaving(true);
-    try {
+  const change = form.handler(
+    async () => {
       await apiRequest('/api/auth/password', {
         method: 'POST',
         body: { currentPassword, newPassword },
@@ -37,13 +28,10 @@ export function PasswordForm() {
       setCurrentPassword('');
       setNewPassword('');
       setRepeated('');
-      setStatus('Password changed. Other sessions were signed out.');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setSaving(false);
-    }
-  }
+      return 'Password changed. Other sessions were signed out.';
+    },
+    () => newPasswordProblem(newPassword, repeated),
+  );
 
   return (
     <form className="stacked-form" onSubmit={change}>
@@ -78,19 +66,10 @@ export function PasswordForm() {
         value={repeated}
         onChange={(event) => setRepeated(event.target.value)}
       />
-      <button type="submit" className="button-primary" disabled={saving}>
+      <button type="submit" className="button-primary" disabled={form.busy}>
         Change password
       </button>
-      {error && (
-        <p className="alert form-message" role="alert">
-          {error}
-        </p>
-      )}
-      {status && (
-        <p className="notice form-message" role="status">
-          {status}
-        </p>
-      )}
+      <Messages error={form.error} notice={form.notice} className="form-message" />
     </form>
   );
 }

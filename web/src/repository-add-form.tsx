@@ -1,6 +1,8 @@
-import { type FormEvent, useId, useState } from 'react';
-import { apiJson, errorMessage } from './api-client.ts';
+import { useId, useState } from 'react';
+import { apiJson } from './api-client.ts';
 import type { Repository } from './api-types.ts';
+import { Messages } from './messages.tsx';
+import { useFormAction } from './use-form-action.ts';
 
 /** Props of {@link RepositoryAddForm}. */
 export interface RepositoryAddFormProps {
@@ -12,31 +14,19 @@ export function RepositoryAddForm({ onAdded }: RepositoryAddFormProps) {
   const [id, setId] = useState('');
   const [track, setTrack] = useState<'releases' | 'tags'>('releases');
   const [asset, setAsset] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [status, setStatus] = useState<string | undefined>(undefined);
-  const [adding, setAdding] = useState(false);
+  const form = useFormAction();
   const idInput = useId();
   const trackInput = useId();
   const assetInput = useId();
 
-  async function add(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setAdding(true);
-    setError(undefined);
-    setStatus(undefined);
-    try {
-      const body = { id: id.trim(), track, ...(asset.trim() ? { asset: asset.trim() } : {}) };
-      const { repo } = await apiJson<{ repo: Repository }>('/api/repos', { method: 'POST', body });
-      setStatus(`Added ${repo.id}.`);
-      setId('');
-      setAsset('');
-      await onAdded();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setAdding(false);
-    }
-  }
+  const add = form.handler(async () => {
+    const body = { id: id.trim(), track, ...(asset.trim() ? { asset: asset.trim() } : {}) };
+    const { repo } = await apiJson<{ repo: Repository }>('/api/repos', { method: 'POST', body });
+    setId('');
+    setAsset('');
+    await onAdded();
+    return `Added ${repo.id}.`;
+  });
 
   return (
     <form className="inline-form" onSubmit={add}>
@@ -70,19 +60,10 @@ export function RepositoryAddForm({ onAdded }: RepositoryAddFormProps) {
           onChange={(event) => setAsset(event.target.value)}
         />
       </div>
-      <button type="submit" className="button-primary" disabled={adding}>
+      <button type="submit" className="button-primary" disabled={form.busy}>
         Add repository
       </button>
-      {error && (
-        <p className="alert form-message" role="alert">
-          {error}
-        </p>
-      )}
-      {status && (
-        <p className="notice form-message" role="status">
-          {status}
-        </p>
-      )}
+      <Messages error={form.error} notice={form.notice} className="form-message" />
     </form>
   );
 }

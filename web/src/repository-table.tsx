@@ -1,5 +1,6 @@
 import type { Repository } from './api-types.ts';
 import { RepositoryRow } from './repository-row.tsx';
+import { TableHead } from './table-head.tsx';
 
 /** Props of {@link RepositoryTable}. */
 export interface RepositoryTableProps {
@@ -14,21 +15,10 @@ export function RepositoryTable({ repositories, onSetEnabled, onRemove }: Reposi
   return (
     <div className="table-scroll">
       <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Repo</th>
-            <th scope="col">Enabled</th>
-            <th scope="col">Track</th>
-            <th scope="col">Version</th>
-            <th scope="col">Last checked</th>
-            <th scope="col">Status</th>
-            <th scope="col">Files</th>
-            <th scope="col">Size</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Repo', 'Enabled', 'Track', 'Version', 'Last checked', 'Status', 'Files', 'Size']}
+          actions
+        />
         <tbody>
           {repositories.map((repository) => (
             <RepositoryRow

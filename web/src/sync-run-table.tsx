@@ -1,5 +1,6 @@
 import type { SyncRun } from './api-types.ts';
 import { formatBytes, formatDateTime } from './format.ts';
+import { TableHead } from './table-head.tsx';
 
 /** The recent sync runs: repository, times, status, tag, size and error. */
 export function SyncRunTable({ runs }: { runs: SyncRun[] }) {
@@ -8,17 +9,7 @@ export function SyncRunTable({ runs }: { runs: SyncRun[] }) {
     <div className="table-scroll">
       <table className="data-table">
         <caption>Recent sync runs</caption>
-        <thead>
-          <tr>
-            <th scope="col">Repo</th>
-            <th scope="col">Started</th>
-            <th scope="col">Finished</th>
-            <th scope="col">Status</th>
-            <th scope="col">Tag</th>
-            <th scope="col">Files</th>
-            <th scope="col">Size</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Repo', 'Started', 'Finished', 'Status', 'Tag', 'Files', 'Size']} />
         <tbody>
           {runs.map((run) => (
             <tr key={run.id}>

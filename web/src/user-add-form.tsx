@@ -1,7 +1,9 @@
-import { type FormEvent, useId, useState } from 'react';
-import { apiJson, errorMessage } from './api-client.ts';
+import { useId, useState } from 'react';
+import { apiJson } from './api-client.ts';
 import type { Account } from './api-types.ts';
+import { Messages } from './messages.tsx';
 import { MINIMUM_PASSWORD_LENGTH, passwordLengthProblem } from './password-rules.ts';
+import { useFormAction } from './use-form-action.ts';
 
 /** Props of {@link UserAddForm}. */
 export interface UserAddFormProps {
@@ -13,37 +15,23 @@ export function UserAddForm({ onAdded }: UserAddFormProps) {
   const [id, setId] = useState('');
   const [role, setRole] = useState<'member' | 'admin'>('member');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [status, setStatus] = useState<string | undefined>(undefined);
-  const [adding, setAdding] = useState(false);
+  const form = useFormAction();
   const idInput = useId();
   const roleInput = useId();
   const passwordInput = useId();
 
-  async function add(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(undefined);
-    setStatus(undefined);
-    const problem = passwordLengthProblem(password);
-    if (problem) {
-      setError(problem);
-      return;
-    }
-    setAdding(true);
-    try {
+  const add = form.handler(
+    async () => {
       const body = { id: id.trim(), role, password };
       const { user } = await apiJson<{ user: Account }>('/api/users', { method: 'POST', body });
-      setStatus(`Added ${user.id} (${user.role}).`);
       setId('');
       setRole('member');
       setPassword('');
       await onAdded();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setAdding(false);
-    }
-  }
+      return `Added ${user.id} (${user.role}).`;
+    },
+    () => passwordLengthProblem(password),
+  );
 
   return (
     <form className="inline-form" onSubmit={add}>
@@ -82,19 +70,10 @@ export function UserAddForm({ onAdded }: UserAddFormProps) {
           onChange={(event) => setPassword(event.target.value)}
         />
       </div>
-      <button type="submit" className="button-primary" disabled={adding}>
+      <button type="submit" className="button-primary" disabled={form.busy}>
         Add user
       </button>
-      {error && (
-        <p className="alert form-message" role="alert">
-          {error}
-        </p>
-      )}
-      {status && (
-        <p className="notice form-message" role="status">
-          {status}
-        </p>
-      )}
+      <Messages error={form.error} notice={form.notice} className="form-message" />
     </form>
   );
 }

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
-import { apiJson, apiRequest, errorMessage } from './api-client.ts';
+import { apiRequest } from './api-client.ts';
 import type { Account, User } from './api-types.ts';
+import { Messages } from './messages.tsx';
 import { userUrl } from './urls.ts';
+import { useManagedList } from './use-managed-list.ts';
 import { UserAddForm } from './user-add-form.tsx';
 import { UserTable } from './user-table.tsx';
 
@@ -13,54 +14,22 @@ export interface UserSectionProps {
 
 /** The accounts (admins only, `GET /api/users`): add one, remove any but your own. */
 export function UserSection({ user }: UserSectionProps) {
-  const [accounts, setAccounts] = useState<Account[] | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const list = useManagedList<Account>('/api/users', 'users');
 
-  const reload = useCallback(async () => {
-    try {
-      const body = await apiJson<{ users: Account[] }>('/api/users');
-      setAccounts(body.users);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  }, []);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
-  async function remove(account: Account) {
+  function remove(account: Account) {
     if (!window.confirm(`Remove the account ${account.id} with its API keys and sessions?`)) return;
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      await apiRequest(userUrl(account.id), { method: 'DELETE' });
-      setNotice(`Removed ${account.id}.`);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-    await reload();
+    void list.run(() => apiRequest(userUrl(account.id), { method: 'DELETE' }), `Removed ${account.id}.`);
   }
 
   return (
     <section className="account-section" aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>
-      <UserAddForm onAdded={reload} />
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {accounts === undefined ? (
-        !error && <p className="muted">Loading…</p>
+      <UserAddForm onAdded={list.reload} />
+      <Messages error={list.error} notice={list.notice} />
+      {list.items === undefined ? (
+        !list.error && <p className="muted">Loading…</p>
       ) : (
-        <UserTable accounts={accounts} currentUserId={user.id} onRemove={(account) => void remove(account)} />
+        <UserTable accounts={list.items} currentUserId={user.id} onRemove={remove} />
       )}
     </section>
   );

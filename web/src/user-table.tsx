@@ -1,5 +1,6 @@
 import type { Account } from './api-types.ts';
 import { formatDateTime } from './format.ts';
+import { TableHead } from './table-head.tsx';
 
 /** Props of {@link UserTable}. */
 export interface UserTableProps {
@@ -17,16 +18,7 @@ export function UserTable({ accounts, currentUserId, onRemove }: UserTableProps)
     <div className="table-scroll">
       <table className="data-table">
         <caption>Accounts</caption>
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Role</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['User', 'Role', 'Created']} actions />
         <tbody>
           {accounts.map((account) => (
             <tr key={account.id}>
