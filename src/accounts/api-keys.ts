@@ -4,8 +4,11 @@ import type { ApiKeyRecord, UserRecord } from '../core/ports/catalog.ts';
 import type { AccountDependencies } from './account-dependencies.ts';
 import { equalInConstantTime, newSecret, sha256Hex } from './secret-token.ts';
 
-/** The base64url alphabet without `_`, so the id never contains the separator of the key's parts. */
-const idAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-';
+/**
+ * Letters and digits only: no `_`, the separator of the key's parts, and no `-`, so an id never reads as a
+ * command-line option (`quarry keys revoke -x…`). Ids issued earlier may contain `-`; they still parse.
+ */
+const idAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const idLength = 12;
 /** `qk_<id>_<secret>`; the secret is base64url and may itself contain `_`. */
 const keyPattern = /^qk_([A-Za-z0-9-]{12})_([A-Za-z0-9_-]{16,128})$/;
@@ -107,7 +110,7 @@ export function parseApiKey(presented: unknown): { id: string; secret: string } 
   return { id: match[1], secret: match[2] };
 }
 
-/** 12 characters drawn evenly from {@link idAlphabet} (63 characters, so rejection sampling, not modulo). */
+/** 12 characters drawn evenly from {@link idAlphabet} (62 characters, so rejection sampling, not modulo). */
 function newApiKeyId(): string {
   let id = '';
   while (id.length < idLength) {
