@@ -122,4 +122,36 @@ export const catalogMigrations: readonly SqliteMigration[] = [
       CREATE INDEX conversations_by_owner ON conversations (owner, updated_at DESC, id);
     `,
   },
+  {
+    version: 4,
+    name: 'crawled sites and pages',
+    sql: `
+      -- Lists of URLs and the summary are JSON text: the catalog only stores and returns them whole.
+      CREATE TABLE crawl_sites (
+        name TEXT PRIMARY KEY NOT NULL,
+        start_urls TEXT NOT NULL CHECK (json_valid(start_urls) AND json_type(start_urls) = 'array'),
+        last_started_at TEXT,
+        last_finished_at TEXT,
+        last_summary TEXT
+          CHECK (last_summary IS NULL OR (json_valid(last_summary) AND json_type(last_summary) = 'object'))
+      ) STRICT;
+
+      -- The primary key is the index the crawler's one lookup per page walks. A rowid table rather than
+      -- WITHOUT ROWID, since out_links can make a row a few kilobytes. SQLite enforces the foreign key only
+      -- on connections that enable it, so the catalog also checks the site and deletes pages itself.
+      CREATE TABLE crawl_pages (
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        content_hash TEXT,
+        title TEXT,
+        document_path TEXT NOT NULL,
+        out_links TEXT NOT NULL CHECK (json_valid(out_links) AND json_type(out_links) = 'array'),
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (site, url),
+        FOREIGN KEY (site) REFERENCES crawl_sites (name) ON DELETE CASCADE
+      ) STRICT;
+    `,
+  },
 ];

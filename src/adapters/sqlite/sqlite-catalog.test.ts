@@ -14,6 +14,7 @@ import type {
   NewMessage,
   RepoSettings,
 } from '../../core/ports/catalog.ts';
+import { describeCatalogCrawlContract } from '../../core/ports/catalog-crawl.contract.ts';
 import { createSqliteCatalog, type SqliteCatalog } from './sqlite-catalog.ts';
 import { catalogMigrations } from './sqlite-catalog-migrations.ts';
 import { applySqliteMigrations } from './sqlite-migrations.ts';
@@ -23,6 +24,24 @@ describeCatalogContract('sqlite', async () => {
   const catalog = createSqliteCatalog({ path: path.join(folder, 'catalog.db') });
   return {
     catalog,
+    cleanup: async () => {
+      await catalog.close();
+      await fs.rm(folder, { recursive: true, force: true });
+    },
+  };
+});
+
+describeCatalogCrawlContract('sqlite', async () => {
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-'));
+  const databasePath = path.join(folder, 'catalog.db');
+  let catalog = createSqliteCatalog({ path: databasePath });
+  return {
+    catalog,
+    reopen: async () => {
+      await catalog.close();
+      catalog = createSqliteCatalog({ path: databasePath });
+      return catalog;
+    },
     cleanup: async () => {
       await catalog.close();
       await fs.rm(folder, { recursive: true, force: true });
@@ -153,6 +172,7 @@ describe('createSqliteCatalog', () => {
         { scope: 'catalog', version: 1, applied_at: firstOpen.toISOString() },
         { scope: 'catalog', version: 2, applied_at: firstOpen.toISOString() },
         { scope: 'catalog', version: 3, applied_at: firstOpen.toISOString() },
+        { scope: 'catalog', version: 4, applied_at: firstOpen.toISOString() },
       ]);
     } finally {
       probe.close();
@@ -298,6 +318,78 @@ describe('createSqliteCatalog', () => {
     await catalog.addUser({ id: 'admin', role: 'admin', passwordHash: 'scrypt$x', createdAt: at(2) });
     await catalog.createConversation({ id: 'mine', title: 'Owned', createdAt: at(3), owner: 'admin' });
     expect((await catalog.listConversations({ owner: 'admin' })).map((each) => each.id)).toEqual(['mine']);
+  });
+
+  it('adds crawl state to a version 3 database, keeping its users', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const older = new Database(databasePath);
+    applySqliteMigrations(older, {
+      scope: 'catalog',
+      migrations: catalogMigrations.filter((migration) => migration.version <= 3),
+      clock: () => new Date(),
+    });
+    older
+      .prepare("INSERT INTO users (id, role, password_hash, created_at) VALUES ('admin', 'admin', 'x', ?)")
+      .run(at(0));
+    older.close();
+
+    const catalog = open(databasePath);
+    expect(await catalog.getUser('admin')).toMatchObject({ role: 'admin' });
+    await catalog.startCrawl({ name: 'docs', startUrls: ['https://docs.example.com/'] }, at(1));
+    expect(await catalog.listCrawlSites()).toMatchObject([{ name: 'docs', pageCount: 0 }]);
+  });
+
+  it('finds a crawl page through the primary key of its table', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    await open(databasePath).close();
+    const probe = new Database(databasePath, { readonly: true });
+    try {
+      const plan = probe
+        .prepare<[string, string], { detail: string }>(
+          'EXPLAIN QUERY PLAN SELECT * FROM crawl_pages WHERE site = ? AND url = ?',
+        )
+        .all('docs', 'https://docs.example.com/');
+      expect(plan.map((step) => step.detail)).toEqual([
+        expect.stringMatching(
+          /^SEARCH crawl_pages USING INDEX sqlite_autoindex_crawl_pages_1 \(site=\? AND url=\?\)$/,
+        ),
+      ]);
+    } finally {
+      probe.close();
+    }
+  });
+
+  it('rolls back every page of a batch when the database fails in the middle of it', async () => {
+    const databasePath = path.join(await temporaryFolder(), 'catalog.db');
+    const catalog = open(databasePath);
+    await catalog.startCrawl({ name: 'docs', startUrls: ['https://docs.example.com/'] }, at(0));
+    const page = (url: string, title: string) => ({
+      site: 'docs',
+      url,
+      etag: null,
+      lastModified: null,
+      contentHash: null,
+      title,
+      documentPath: `docs/${title}.md`,
+      outLinks: [],
+      fetchedAt: at(1),
+    });
+    await catalog.putCrawlPages([page('https://docs.example.com/a', 'first')]);
+    // A trigger fails the second row of the batch, after the first went in, as a full disk would.
+    const saboteur = new Database(databasePath);
+    saboteur.exec(`CREATE TRIGGER fail_second BEFORE INSERT ON crawl_pages WHEN NEW.url LIKE '%/b'
+      BEGIN SELECT RAISE(ABORT, 'disk full, say'); END`);
+    saboteur.close();
+
+    const batch = [
+      page('https://docs.example.com/a', 'second'),
+      page('https://docs.example.com/b', 'second'),
+    ];
+    await expect(catalog.putCrawlPages(batch)).rejects.toThrow(databasePath);
+    expect(await catalog.getCrawlPage('docs', 'https://docs.example.com/a')).toMatchObject({
+      title: 'first',
+    });
+    expect(await catalog.getCrawlSite('docs')).toMatchObject({ pageCount: 1 });
   });
 
   it('keeps users, keys and sessions when the file is opened again, and removes a user in one step', async () => {

@@ -6,6 +6,8 @@ import type {
   ApiKeyRecord,
   Catalog,
   ConversationRecord,
+  CrawlPageRecord,
+  CrawlSiteRecord,
   LockAttempt,
   LockHolder,
   MessageRecord,
@@ -28,6 +30,7 @@ import {
 } from './sqlite-catalog-rows.ts';
 import { type CatalogStatements, prepareCatalogStatements } from './sqlite-catalog-statements.ts';
 import { SqliteConversations } from './sqlite-conversations.ts';
+import { SqliteCrawl } from './sqlite-crawl.ts';
 import { applySqliteMigrations } from './sqlite-migrations.ts';
 import { SqliteRepos } from './sqlite-repos.ts';
 import { translateSqliteError } from './translate-sqlite-error.ts';
@@ -92,6 +95,7 @@ class SqliteCatalogStore implements SqliteCatalog {
   private readonly repos: SqliteRepos;
   private readonly conversations: SqliteConversations;
   private readonly accounts: SqliteAccounts;
+  private readonly crawl: SqliteCrawl;
 
   constructor(database: Database.Database, databasePath: string) {
     this.database = database;
@@ -100,6 +104,7 @@ class SqliteCatalogStore implements SqliteCatalog {
     this.repos = new SqliteRepos(database, this.statements);
     this.conversations = new SqliteConversations(database, this.statements);
     this.accounts = new SqliteAccounts(database);
+    this.crawl = new SqliteCrawl(database);
   }
 
   async addRepo(settings: RepoSettings): Promise<RepoRecord> {
@@ -274,6 +279,38 @@ class SqliteCatalogStore implements SqliteCatalog {
 
   async deleteExpiredSessions(now: string): Promise<number> {
     return this.guard(() => this.accounts.deleteExpiredSessions(now));
+  }
+
+  async startCrawl(site: { name: string; startUrls: string[] }, startedAt: string): Promise<void> {
+    this.guard(() => this.crawl.start(site, startedAt));
+  }
+
+  async finishCrawl(name: string, finishedAt: string, summary: Record<string, unknown>): Promise<void> {
+    this.guard(() => this.crawl.finish(name, finishedAt, summary));
+  }
+
+  async listCrawlSites(): Promise<CrawlSiteRecord[]> {
+    return this.guard(() => this.crawl.listSites());
+  }
+
+  async getCrawlSite(name: string): Promise<CrawlSiteRecord | undefined> {
+    return this.guard(() => this.crawl.getSite(name));
+  }
+
+  async getCrawlPage(site: string, url: string): Promise<CrawlPageRecord | undefined> {
+    return this.guard(() => this.crawl.getPage(site, url));
+  }
+
+  async putCrawlPages(pages: readonly CrawlPageRecord[]): Promise<void> {
+    this.guard(() => this.crawl.putPages(pages));
+  }
+
+  async deleteCrawlPages(site: string, urls: readonly string[]): Promise<number> {
+    return this.guard(() => this.crawl.deletePages(site, urls));
+  }
+
+  async removeCrawlSite(name: string): Promise<void> {
+    this.guard(() => this.crawl.removeSite(name));
   }
 
   async close(): Promise<void> {
