@@ -14,6 +14,7 @@ import type { Catalog } from '../core/ports/catalog.ts';
 import type { Notifier } from '../core/ports/notifier.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import type { Redactor } from '../core/redact.ts';
+import type { CrawlDependencies } from '../crawl/crawl-site.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { SyncContext, SyncProgress } from '../sync/sync-types.ts';
 import { createKnowledgeBase } from './create-knowledge-base.ts';
@@ -30,6 +31,8 @@ export interface Services {
   holdLogs(): () => void;
   /** The knowledge base (opens the search index and the embedding model on first use). */
   knowledge(): Promise<KnowledgeBase>;
+  /** Everything `crawlSite` needs (the crawler itself is loaded on first use). */
+  crawlDependencies(): Promise<CrawlDependencies>;
   /** Everything `syncAll` needs (loads the GitHub client on first use). */
   syncContext(onProgress?: (progress: SyncProgress) => void): Promise<SyncContext>;
 }
@@ -54,21 +57,32 @@ export async function createServices(
   const catalog = createSqliteCatalog({ path: path.join(config.home, 'quarry.sqlite') });
   const store = await createStore(config);
   let knowledge: Promise<KnowledgeBase> | undefined;
+  const knowledgeOf = () => {
+    knowledge ??= createKnowledgeBase({ config, catalog, store, redact });
+    return knowledge;
+  };
   return {
     config,
     catalog,
     store,
     logger,
     redact,
-    knowledge: () => {
-      knowledge ??= createKnowledgeBase({ config, catalog, store, redact });
-      return knowledge;
-    },
+    knowledge: knowledgeOf,
     close: async () => {
       if (knowledge) await (await knowledge.catch(() => undefined))?.close();
       await catalog.close();
     },
     holdLogs: output.holdLogs,
+    crawlDependencies: async () => {
+      const base = await knowledgeOf();
+      return {
+        catalog,
+        openPageWriter: (source) => base.openPageWriter(source),
+        settings: config.crawl,
+        clock: () => new Date(),
+        redact,
+      };
+    },
     syncContext: async (onProgress) => ({
       ...(await syncAdapters(config, logger)),
       catalog,

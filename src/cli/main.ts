@@ -7,6 +7,7 @@ import type { CliIo } from './cli-context.ts';
 import { registerAskCommand } from './commands/ask.ts';
 import { registerChatCommand } from './commands/chat.ts';
 import { registerCodegenCommand } from './commands/codegen.ts';
+import { registerCrawlCommand } from './commands/crawl.ts';
 import { registerEvalCommand } from './commands/eval.ts';
 import { registerIndexCommand } from './commands/index-command.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
@@ -66,6 +67,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerSyncCommand(program, io, setExitCode);
   registerIndexCommand(program, io, setExitCode);
   registerIngestCommand(program, io, setExitCode);
+  registerCrawlCommand(program, io, setExitCode);
   registerSearchCommand(program, io);
   registerStatusCommand(program, io);
   registerEvalCommand(program, io);

@@ -58,6 +58,24 @@ const repoEntrySchema = z.union([
 ]);
 
 /** Which embedding model turns chunks into vectors; `none` keeps search keyword-only. */
+/** One site of `crawl.sites`: the options of `quarry crawl`. */
+export const crawlSiteSchema = z.object({
+  urls: list(z.url({ protocol: /^https?$/, error: 'expected http(s) start URLs' })).pipe(
+    z.array(z.string()).min(1),
+  ),
+  depth: count(0).pipe(z.number().max(20)).default(2),
+  maxPages: count(1).default(500),
+  include: list(z.string().min(1)).default([]),
+  exclude: list(z.string().min(1)).default([]),
+  render: flag.default(false),
+  source: z.string().min(1).optional(),
+  concurrency: count(1).pipe(z.number().max(32)).default(4),
+  allowPrivateNetworks: flag.optional(),
+});
+
+/** One site of `crawl.sites`, validated, with defaults filled in. */
+export type CrawlSiteConfig = z.infer<typeof crawlSiteSchema>;
+
 const embeddingSchema = z.object({
   provider: z.enum(['none', 'openai-compatible', 'bedrock', 'llama-cpp']).default('none'),
   /** Model id (`nomic-embed-text`, `amazon.titan-embed-text-v2:0`) or, for llama-cpp, a GGUF path or URL. */
@@ -135,6 +153,30 @@ export const configSchema = z.object({
       embedding: embeddingSchema.prefault({}),
     })
     .prefault({}),
+  crawl: z
+    .object({
+      /** Sites re-crawled by `quarry serve` every `intervalMinutes` (each with the `quarry crawl` options). */
+      sites: z.array(crawlSiteSchema).default([]),
+      intervalMinutes: count(1).default(24 * 60),
+      /** Crawl loopback, private, link-local and metadata addresses (intranet docs); off by default. */
+      allowPrivateNetworks: flag.default(false),
+      /** Pages larger than this are skipped and reported. */
+      maxPageBytes: byteSize.default(5 * 1000 * 1000),
+      /** Longest wait for one page's response and body. */
+      pageTimeoutSeconds: count(1).default(30),
+      /** Retries of a page after 403/408/429/5xx or a network error, with growing waits. */
+      retries: count(0).pipe(z.number().max(10)).default(3),
+      /** Longest `Retry-After` honoured; a site asking for longer fails the page instead. */
+      maxRetryAfterSeconds: count(0).default(120),
+      /** Wait between two requests to one host when robots.txt gives no `Crawl-delay`. */
+      delayMs: count(0).default(0),
+      userAgent: z.string().min(1).default('QuarryBot/0.1 (+https://github.com/quarry-dev/quarry)'),
+      /** Pages per URL shape (digits as `#`, query keys only) before the rest counts as an endless URL space. */
+      maxPagesPerPattern: count(1).default(1000),
+      /** The Chromium that `--render` drives (found in the usual places when absent). */
+      chromiumPath: z.string().min(1).optional(),
+    })
+    .prefault({}),
   models: modelsSchema,
   server: z
     .object({
@@ -201,6 +243,26 @@ export function resolveConfig(layers: readonly ConfigLayer[]): QuarryConfig {
   });
   throw new ValidationError(`Invalid configuration: ${problems.join('; ')}.`, {
     hint: 'Fix the setting named above (see the Configuration section of the README).',
+  });
+}
+
+/** Flags of `quarry crawl` by the setting they fill, for error messages. */
+const crawlFlags: Record<string, string> = {
+  urls: 'the URLs',
+  maxPages: '--max-pages',
+  allowPrivateNetworks: '--allow-private-networks',
+};
+
+/** Validates `quarry crawl` options (named as in `crawl.sites`) and fills in the defaults. */
+export function parseCrawlSite(values: Record<string, unknown>): CrawlSiteConfig {
+  const parsed = crawlSiteSchema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const field = String(issue.path[0] ?? '');
+    return `${crawlFlags[field] ?? `--${field}`}: ${issue.message}`;
+  });
+  throw new ValidationError(`Invalid crawl options: ${problems.join('; ')}.`, {
+    hint: 'Run quarry crawl --help for the options and their ranges.',
   });
 }
 

@@ -4,3 +4,16 @@ export interface Embedder {
   spaceKey: string;
   embed(texts: string[]): Promise<Float32Array[]>;
 }
+
+/** Lets one embedding call run at a time (in-process models are not re-entrant; HTTP batches in-call). */
+export function serialized(embedder: Embedder): Embedder {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    spaceKey: embedder.spaceKey,
+    embed: (texts) => {
+      const result = queue.then(() => embedder.embed(texts));
+      queue = result.catch(() => {});
+      return result;
+    },
+  };
+}

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError, QuarryError } from '../core/errors/index.ts';
-import type { ChunkInput, DocumentWrite, IndexedDocument, SearchIndex } from '../core/ports/search-index.ts';
+import type { ChunkInput, IndexedDocument, SearchIndex } from '../core/ports/search-index.ts';
 import { describeError } from '../core/redact.ts';
 import { chunkDocument } from './documents/chunk-document.ts';
 import { classifyFile, isMinified } from './documents/classify-file.ts';
-import type { Embedder } from './embedder.ts';
+import { type Embedder, serialized } from './embedder.ts';
 import { countSkipped, emptyReport, type IndexReport } from './index-report.ts';
 import type { SourceFile } from './source-file.ts';
+import { WriteBatcher } from './write-batcher.ts';
 
 const keepText = (text: string) => text;
 
@@ -16,51 +17,9 @@ const keepText = (text: string) => text;
  */
 const filesInFlight = 4;
 
-/** Lets one embedding call run at a time (in-process models are not re-entrant; HTTP batches in-call). */
-function serialized(embedder: Embedder): Embedder {
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    spaceKey: embedder.spaceKey,
-    embed: (texts) => {
-      const result = queue.then(() => embedder.embed(texts));
-      queue = result.catch(() => {});
-      return result;
-    },
-  };
-}
-
-/** Documents (or chunks) gathered before one write transaction. */
-const batchDocuments = 256;
-const batchChunks = 4_000;
-
 /** The run's options plus the shared write batcher. */
 interface FileOptions extends IndexFilesOptions {
   writes: WriteBatcher;
-}
-
-/**
- * Gathers finished documents and writes them in one transaction per batch: one commit per small file
- * would cost more than the writing itself. A killed run loses at most the batch in hand; what is written
- * is always whole documents.
- */
-class WriteBatcher {
-  #pending: DocumentWrite[] = [];
-  #chunks = 0;
-
-  constructor(private readonly index: SearchIndex) {}
-
-  async add(write: DocumentWrite): Promise<void> {
-    this.#pending.push(write);
-    this.#chunks += write.chunks.length;
-    if (this.#pending.length >= batchDocuments || this.#chunks >= batchChunks) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    const batch = this.#pending;
-    this.#pending = [];
-    this.#chunks = 0;
-    if (batch.length > 0) await this.index.writeDocuments(batch);
-  }
 }
 
 /** Bytes looked at to tell text from binary. */

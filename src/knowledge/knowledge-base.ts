@@ -12,6 +12,7 @@ import type { IndexReport } from './index-report.ts';
 import { type KnowledgeStatus, knowledgeStatus } from './knowledge-status.ts';
 import { localFiles, resolveLocalRoots } from './local-files.ts';
 import { objectStoreFiles } from './object-store-files.ts';
+import { PageWriter } from './page-writer.ts';
 import {
   type KnowledgeSearchRequest,
   type KnowledgeSearchResult,
@@ -81,6 +82,23 @@ export class KnowledgeBase {
       localFiles(roots),
       options,
     );
+  }
+
+  /** A writer for crawled web pages of `source` (see {@link PageWriter}). */
+  async openPageWriter(source: string): Promise<PageWriter> {
+    if (source.startsWith('github:')) {
+      throw new ValidationError(`The source name ${source} is reserved for synced repositories.`, {
+        hint: 'Choose another --source name, e.g. --source docs.',
+      });
+    }
+    const embedder = await this.#embedder();
+    return PageWriter.open({
+      index: this.dependencies.index,
+      source,
+      chunkCharacters: this.dependencies.settings.chunkCharacters,
+      redact: this.dependencies.redact,
+      ...(embedder ? { embedder } : {}),
+    });
   }
 
   /** Searches with the configured (or the index's active) embedding model for vector and hybrid modes. */

@@ -1,0 +1,112 @@
+import {
+  type BaseHttpClient,
+  CheerioCrawler,
+  type CheerioCrawlingContext,
+  Configuration,
+  Log,
+  LogLevel,
+} from '@crawlee/cheerio';
+import { PageSkipped } from './page-errors.ts';
+import type { PageRunner, PageRunnerOptions } from './page-runner.ts';
+import { handleFailure, handleRetry, statusOutcome } from './page-runner.ts';
+
+/** Every 4xx and 5xx status: the page handler decides about each, not Crawlee's defaults. */
+const allErrorStatuses = Array.from({ length: 200 }, (_, index) => 400 + index);
+
+/** HTML content types; anything else is skipped before its body is read. */
+const htmlTypes = new Set(['text/html', 'application/xhtml+xml']);
+
+/**
+ * Crawls static pages with Crawlee's CheerioCrawler over Quarry's guarded HTTP client: conditional GETs
+ * for pages the index holds, a per-host pause after 429/503, and every status routed to the page
+ * handler so that 304, 404/410 and retryable answers each get their meaning.
+ */
+export function staticPageRunner(options: PageRunnerOptions & { httpClient: BaseHttpClient }): PageRunner {
+  const { handler, gate, settings } = options;
+  const crawler = new CheerioCrawler(
+    {
+      httpClient: options.httpClient,
+      useSessionPool: false,
+      maxConcurrency: settings.concurrency,
+      // Start at full (polite, user-chosen) concurrency instead of ramping up from one.
+      minConcurrency: settings.concurrency,
+      maxRequestRetries: settings.retries,
+      sameDomainDelaySecs: settings.delaySeconds,
+      navigationTimeoutSecs: settings.pageTimeoutSeconds,
+      requestHandlerTimeoutSecs: settings.pageTimeoutSeconds + settings.maxRetryAfterSeconds + 60,
+      additionalMimeTypes: ['*/*'],
+      ignoreHttpErrorStatusCodes: allErrorStatuses,
+      log: new Log({ level: LogLevel.OFF }),
+      preNavigationHooks: [
+        async ({ request }, requestOptions) => {
+          await gate.wait(new URL(request.url).host, options.signal);
+          requestOptions.headers = {
+            ...requestOptions.headers,
+            ...(await handler.conditionalHeaders(request.url)),
+          };
+        },
+      ],
+      postNavigationHooks: [
+        ({ request, response }) => {
+          if (response?.statusCode !== 200) return;
+          const type = String(response.headers['content-type'] ?? '')
+            .split(';')[0]
+            ?.trim()
+            .toLowerCase();
+          if (!htmlTypes.has(type ?? '')) {
+            request.noRetry = true;
+            response.destroy();
+            throw new PageSkipped('not-html', `served ${type || 'no Content-Type'}, not HTML`);
+          }
+        },
+      ],
+      requestHandler: async (context) => handleStaticPage(context, options),
+      errorHandler: async ({ request }, error) => handleRetry(request, error, options),
+      failedRequestHandler: async ({ request }, error) => handleFailure(request, error, options),
+    },
+    new Configuration({ persistStorage: false, purgeOnStart: true }),
+  );
+  return {
+    add: async (pages) => {
+      await crawler.addRequests(
+        pages.map((page) => ({ url: page.url, uniqueKey: page.url, userData: { depth: page.depth } })),
+      );
+    },
+    run: async () => {
+      await crawler.run();
+    },
+    stop: () => crawler.autoscaledPool?.abort(),
+  };
+}
+
+async function handleStaticPage(context: CheerioCrawlingContext, options: PageRunnerOptions) {
+  const { request, response, $ } = context;
+  const depth = Number(request.userData.depth ?? 0);
+  const outcome = statusOutcome(request, response.statusCode ?? 0, response.headers, options);
+  if (outcome === 'not-modified') {
+    return options.handler.notModified(request.url, depth, headerText(response.headers.etag));
+  }
+  if (outcome === 'gone') return options.handler.gone(request.url, response.statusCode ?? 0);
+  const etag = headerText(response.headers.etag);
+  const lastModified = headerText(response.headers['last-modified']);
+  await options.handler.downloaded({
+    requestUrl: request.url,
+    finalUrl: request.loadedUrl ?? request.url,
+    depth,
+    html: String(context.body),
+    links: $('a[href]')
+      .map((_, element) => $(element).attr('href'))
+      .get(),
+    ...optional('canonicalHref', $('link[rel~="canonical"]').attr('href')),
+    ...optional('etag', etag),
+    ...optional('lastModified', lastModified),
+  });
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value ? { [key]: value } : {}) as { [P in K]?: string };
+}
