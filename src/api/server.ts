@@ -5,6 +5,7 @@ import { ensureAdminAccount } from '../accounts/ensure-admin.ts';
 import type { Services } from '../cli/create-services.ts';
 import { ConflictError } from '../core/errors/index.ts';
 import type { ModelAccess } from './app-dependencies.ts';
+import { startCrawlSchedule } from './crawl-schedule.ts';
 import { createApp } from './create-app.ts';
 import { createModelPool } from './model-pool.ts';
 import { dependenciesFromServices } from './service-dependencies.ts';
@@ -19,7 +20,7 @@ export interface ServerOptions {
   port: number;
   environment: Record<string, string | undefined>;
   workingDirectory: string;
-  /** Run the sync + index schedule (every `sync.intervalMinutes`, the first pass right away). */
+  /** Run the sync + index schedule (every `sync.intervalMinutes`) and the crawl schedule (every `crawl.intervalMinutes`), the first passes right away. */
   schedule: boolean;
   webRoot?: string;
   /** Opens models instead of the pool (tests use a fixed model). */
@@ -62,10 +63,12 @@ export async function startServer(services: Services, options: ServerOptions): P
   if (isLoopback(options.host))
     dependencies.settings.allowedHosts = loopbackHosts(address.port, dependencies.settings.trustedOrigins);
   const timers = options.schedule ? startSchedule(services, dependencies.sync.start) : [];
+  const crawls = options.schedule ? startCrawlSchedule(services) : undefined;
   return {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     close: async () => {
       for (const timer of timers) clearInterval(timer);
+      await crawls?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dependencies.sync.idle();
       await pool.close();

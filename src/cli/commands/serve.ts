@@ -14,10 +14,12 @@ interface ServeOptions {
 export function registerServeCommand(program: Command, io: CliIo): void {
   program
     .command('serve')
-    .description('serve the HTTP API and the web app, and sync + index on a schedule (until Ctrl-C)')
+    .description(
+      'serve the HTTP API and the web app; sync + index, and crawl crawl.sites, on a schedule (until Ctrl-C)',
+    )
     .option('--host <address>', 'address to listen on (default: server.host, 127.0.0.1)')
     .option('--port <number>', 'port to listen on (default: server.port, 8787; 0 picks a free one)')
-    .option('--no-schedule', 'do not sync on a schedule (sync only when asked via the API)')
+    .option('--no-schedule', 'do not sync or crawl on a schedule (sync only when asked via the API)')
     .action(async (options: ServeOptions, command: Command) => {
       await withServices(command, io, async (services) => {
         const { server } = services.config;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatByteSize } from '../../core/byte-size.ts';
+import type { CrawlSiteRecord } from '../../core/ports/catalog.ts';
 import type { KnowledgeStatus } from '../../knowledge/knowledge-status.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { formatTable } from '../format-table.ts';
@@ -15,11 +16,12 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       await withServices(command, io, async (services) => {
         const status = await (await services.knowledge()).status();
+        const crawledSites = await services.catalog.listCrawlSites();
         const where = services.config.knowledge.index === 'sqlite' ? 'SQLite' : 'PostgreSQL';
         io.stdout(
           options.json
-            ? `${JSON.stringify({ index: where, ...status }, null, 2)}\n`
-            : formatStatus(where, status),
+            ? `${JSON.stringify({ index: where, ...status, crawledSites }, null, 2)}\n`
+            : formatStatus(where, status) + formatCrawledSites(crawledSites),
         );
       });
     });
@@ -53,4 +55,30 @@ function formatStatus(where: string, status: KnowledgeStatus): string {
     pending.push(`  ${status.pending.vectors} chunks without vectors (run quarry index)`);
   lines.push('', pending.length > 0 ? `Pending:\n${pending.join('\n')}` : 'Pending: nothing.');
   return `${lines.join('\n')}\n`;
+}
+
+/** The crawled sites with their page counts and how their last crawl went. */
+function formatCrawledSites(sites: CrawlSiteRecord[]): string {
+  if (sites.length === 0) return '';
+  const rows = sites.map((site) => [
+    site.name,
+    String(site.pageCount),
+    site.lastFinishedAt ?? (site.lastStartedAt ? 'never finished' : 'never'),
+    lastCrawlResult(site.lastSummary),
+  ]);
+  return `\nCrawled sites:\n${formatTable(['SITE', 'PAGES', 'LAST CRAWL', 'RESULT'], rows)}\n`;
+}
+
+function lastCrawlResult(summary: Record<string, unknown> | null): string {
+  if (!summary) return '-';
+  const count = (key: string) => Number(summary[key] ?? 0);
+  const failed = Number((summary.failed as { total?: number } | undefined)?.total ?? 0);
+  const parts = [
+    `${count('fetched')} fetched`,
+    `${count('new') + count('updated')} changed`,
+    `${count('removed')} removed`,
+  ];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (summary.interrupted === true) parts.push('stopped early');
+  return parts.join(', ');
 }
