@@ -4,6 +4,7 @@ const benchmarks: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   knowledge: () => import('./knowledge.ts'),
   assistant: () => import('./assistant.ts'),
   api: () => import('./api.ts'),
+  crawl: () => import('./crawl.ts'),
 };
 
 const name = process.argv[2];

@@ -13,7 +13,6 @@ import { PageHandler } from './page-handler.ts';
 import { createPageHttpClient } from './page-http-client.ts';
 import { PageRecords } from './page-records.ts';
 import type { PageRunner, PageRunnerOptions, RunnerSettings } from './page-runner.ts';
-import { findChromium, renderedPageRunner } from './rendered-crawl.ts';
 import { discoverSite } from './site-discovery.ts';
 import { staticPageRunner } from './static-crawl.ts';
 import { createUrlPolicy } from './url-policy.ts';
@@ -63,7 +62,9 @@ export async function crawlSite(
   const allowPrivateNetworks = site.allowPrivateNetworks ?? settings.allowPrivateNetworks;
   const startUrls = await checkedStartUrls(site.urls, allowPrivateNetworks);
   const source = crawlSourceName({ ...site, urls: startUrls });
-  const chromiumPath = site.render ? findChromium(settings.chromiumPath) : undefined;
+  // Playwright is loaded only for rendering crawls.
+  const rendering = site.render ? await import('./rendered-crawl.ts') : undefined;
+  const chromiumPath = rendering?.findChromium(settings.chromiumPath);
   const writer = await dependencies.openPageWriter(source);
   await dependencies.catalog.startCrawl({ name: source, startUrls }, started.toISOString());
 
@@ -116,17 +117,18 @@ export async function crawlSite(
     redact: dependencies.redact,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  runner = chromiumPath
-    ? renderedPageRunner({ ...runnerOptions, chromiumPath, allowPrivateNetworks })
-    : staticPageRunner({
-        ...runnerOptions,
-        httpClient: createPageHttpClient({
-          allowPrivateNetworks,
-          userAgent: settings.userAgent,
-          maxPageBytes: settings.maxPageBytes,
-          timeoutMs: settings.pageTimeoutSeconds * 1000,
-        }),
-      });
+  runner =
+    rendering && chromiumPath
+      ? rendering.renderedPageRunner({ ...runnerOptions, chromiumPath, allowPrivateNetworks })
+      : staticPageRunner({
+          ...runnerOptions,
+          httpClient: createPageHttpClient({
+            allowPrivateNetworks,
+            userAgent: settings.userAgent,
+            maxPageBytes: settings.maxPageBytes,
+            timeoutMs: settings.pageTimeoutSeconds * 1000,
+          }),
+        });
 
   const stop = () => runner?.stop();
   options.signal?.addEventListener('abort', stop, { once: true });

@@ -62,14 +62,12 @@ export async function openGuardedResponse(
     const next = redirectTarget(location, current);
     if (visited.has(next.href)) {
       throw new RedirectLoopError(
-        `Redirect loop while fetching ${describeUrlSafely(start.href)}: ${describeUrlSafely(current.href)} ` +
-          `redirects to ${describeUrlSafely(next.href)}, which was already visited.`,
+        `Redirect loop: ${describePage(current)} redirects to ${describePage(next)}, which was already visited.`,
       );
     }
     if (redirects.length >= options.maxRedirects) {
       throw new RedirectLoopError(
-        `Too many redirects while fetching ${describeUrlSafely(start.href)}: gave up after ` +
-          `${options.maxRedirects} (a redirect loop?).`,
+        `Too many redirects from ${describePage(start)}: gave up after ${options.maxRedirects} (a redirect loop?).`,
       );
     }
     redirects.push(next);
@@ -94,6 +92,14 @@ export function decodedBody(response: IncomingMessage): { body: Readable; transf
     body = upstream.pipe(transform);
   }
   return { body, transforms };
+}
+
+/**
+ * A page's address for messages: origin and path, the query elided (it may carry a token); a crawled
+ * site's paths are what the user asked to crawl, so they are shown.
+ */
+export function describePage(url: URL): string {
+  return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
 }
 
 /** Rejects with the signal's reason as soon as it aborts, for work (a DNS lookup) that cannot be cancelled. */

@@ -33,6 +33,8 @@ export interface PageWriterOptions {
   chunkCharacters: number;
   embedder?: Embedder;
   redact: (text: string) => string;
+  /** Parses and chunks a page (`chunkDocument` on this thread when absent; a worker pool in practice). */
+  chunk?: typeof chunkDocument;
 }
 
 /**
@@ -72,7 +74,7 @@ export class PageWriter {
   async write(page: WebPage): Promise<PageWriteResult> {
     const existing = this.#known.get(page.path);
     if (existing?.contentHash === page.contentHash) return { outcome: 'unchanged', chunks: 0 };
-    const parsed = await chunkDocument(
+    const parsed = await (this.options.chunk ?? chunkDocument)(
       { path: page.path, bytes: Buffer.from(page.html), language: 'html' },
       { maxCharacters: this.options.chunkCharacters },
     );

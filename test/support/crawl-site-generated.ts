@@ -18,7 +18,7 @@ export interface GeneratedSiteOptions {
 export interface GeneratedSite {
   /** e.g. `http://127.0.0.1:PORT`. */
   origin: string;
-  /** Every page's path: `/`, `/page/1` … `/page/N-1`. */
+  /** Every page's path: `/`, then `/page/<word>` for pages 1 … N-1 (`/page/zxaab`, …). */
   paths: readonly string[];
   /** Requests received so far, any path. */
   requestCount(): number;
@@ -37,7 +37,7 @@ const vocabulary = (
   'quickly slowly carefully rarely often always never gently simply directly'
 ).split(' ');
 
-/** The one word found only on generated page `index` (`zxaaa` for `/`, `zxaab` for `/page/1`, …). */
+/** The one word found only on generated page `index` (`zxaaa` for `/`, `zxaab` for page 1, …). */
 export function generatedPageWord(index: number): string {
   let letters = '';
   let rest = index;
@@ -59,8 +59,9 @@ function random(seed: number): () => number {
   };
 }
 
+/** Slugs, not numbers, as on real documentation sites (numbered paths would look like a URL trap). */
 function pathOf(index: number): string {
-  return index === 0 ? '/' : `/page/${index}`;
+  return index === 0 ? '/' : `/page/${generatedPageWord(index)}`;
 }
 
 /**
@@ -119,7 +120,7 @@ ${urls}
 }
 
 /**
- * Starts a synthetic docs site of `pages` pages for benchmarks: `/` and `/page/1` … `/page/N-1`, each about
+ * Starts a synthetic docs site of `pages` pages for benchmarks: `/` and `/page/<word>` for pages 1 … N-1, each about
  * `bytesPerPage` of text with headings and its own word ({@link generatedPageWord}), every page within
  * three links of `/`. Bodies are built at start, so serving one costs a map lookup and a write.
  */

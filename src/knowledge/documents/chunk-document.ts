@@ -1,4 +1,5 @@
 import { ValidationError } from '../../core/errors/index.ts';
+import { memoise } from '../../core/memoise.ts';
 import { chunkRegion } from './chunk-region.ts';
 import { decodeText } from './decode-text.ts';
 import type { ChunkOptions, DocumentSection, ParsedDocument, TextChunk } from './document-types.ts';
@@ -7,6 +8,10 @@ import { outlineMarkdown } from './outline-markdown.ts';
 import { type TextSplitter, textSplitterFor } from './text-splitter-for.ts';
 
 export type { ChunkOptions, ParsedDocument, TextChunk } from './document-types.ts';
+
+/** Loaded on first use, so indexing code never pays for a DOM or a PDF reader. */
+const htmlExtractor = memoise(() => import('./extract-html.ts'));
+const pdfReader = memoise(() => import('./read-pdf.ts'));
 
 /** Sizes after validation, with the overlap filled in. */
 interface ChunkSizes {
@@ -54,14 +59,14 @@ async function chunkHtml(
   html: string,
   sizes: ChunkSizes,
 ): Promise<Omit<ParsedDocument, 'language' | 'invalidBytes'>> {
-  const { extractHtml } = await import('./extract-html.ts');
+  const { extractHtml } = await htmlExtractor();
   const extracted = await extractHtml(html);
   const chunks = await chunkSections(extracted.text, extracted.sections, 'text', sizes);
   return extracted.title === undefined ? { chunks } : { title: extracted.title, chunks };
 }
 
 async function chunkPdf(bytes: Uint8Array, sizes: ChunkSizes): Promise<ParsedDocument> {
-  const { readPdf } = await import('./read-pdf.ts');
+  const { readPdf } = await pdfReader();
   const pdf = await readPdf(bytes);
   const chunks: TextChunk[] = [];
   for (const [index, pageText] of pdf.pages.entries()) {

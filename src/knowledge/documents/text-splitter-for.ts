@@ -1,4 +1,5 @@
 import type { SupportedTextSplitterLanguage } from '@langchain/textsplitters';
+import { memoise } from '../../core/memoise.ts';
 
 /** What the chunkers need from a splitter: pieces of the text, each a trimmed substring of it. */
 export interface TextSplitter {
@@ -141,14 +142,6 @@ function attachedCommentStart(piece: string): number {
     end = newline;
   }
   return cut;
-}
-
-function memoise<Value>(create: () => Promise<Value>): () => Promise<Value> {
-  let value: Promise<Value> | undefined;
-  return () => {
-    value ??= create();
-    return value;
-  };
 }
 
 function unique(separators: string[]): string[] {
