@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The DOM types describe the linkedom document this walks (jsdom used to bring them in).
 import { memoise } from '../../core/memoise.ts';
 import type { DocumentSection } from './document-types.ts';
 
