@@ -8,6 +8,7 @@ import { createLocalObjectStore } from '../adapters/fs/local-object-store.ts';
 import { createLogNotifier } from '../adapters/log/log-notifier.ts';
 import { createSqliteCatalog } from '../adapters/sqlite/sqlite-catalog.ts';
 import { createWebhookNotifier } from '../adapters/webhook/webhook-notifier.ts';
+import type { LockIdentity } from '../core/catalog-lock.ts';
 import type { QuarryConfig } from '../core/config.ts';
 import { createFanOutNotifier } from '../core/fan-out-notifier.ts';
 import type { Catalog } from '../core/ports/catalog.ts';
@@ -81,6 +82,7 @@ export async function createServices(
         settings: config.crawl,
         clock: () => new Date(),
         redact,
+        lock: lockIdentity(config),
       };
     },
     syncContext: async (onProgress) => ({
@@ -98,17 +100,22 @@ export async function createServices(
         maxExtractedBytes: config.sync.maxExtractedBytes,
         maxFiles: config.sync.maxFiles,
       },
-      lock: {
-        pid: process.pid,
-        host: hostname(),
-        instance: processInstance,
-        staleAfterMs: config.sync.lockTimeoutMinutes * 60_000,
-        isProcessAlive,
-        newToken: () => randomUUID(),
-        clock: () => new Date(),
-      },
+      lock: lockIdentity(config),
       ...(onProgress ? { onProgress } : {}),
     }),
+  };
+}
+
+/** How this process marks the catalog locks it takes (one sync per repository, one crawl per site). */
+function lockIdentity(config: QuarryConfig): LockIdentity {
+  return {
+    pid: process.pid,
+    host: hostname(),
+    instance: processInstance,
+    staleAfterMs: config.sync.lockTimeoutMinutes * 60_000,
+    isProcessAlive,
+    newToken: () => randomUUID(),
+    clock: () => new Date(),
   };
 }
 
