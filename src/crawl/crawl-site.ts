@@ -1,3 +1,4 @@
+import { type LockIdentity, takeCatalogLock } from '../core/catalog-lock.ts';
 import type { QuarryConfig } from '../core/config.ts';
 import { ValidationError } from '../core/errors/index.ts';
 import type { Catalog } from '../core/ports/catalog.ts';
@@ -30,6 +31,8 @@ export interface CrawlDependencies {
   redact: (text: string) => string;
   /** First backoff wait without `Retry-After` (1 s; tests use less). */
   retryBaseDelayMs?: number;
+  /** Marks the catalog lock that keeps two processes from crawling one site at once (none when absent). */
+  lock?: LockIdentity;
 }
 
 /** Cancellation of a running crawl (what was crawled until then is kept). */
@@ -62,6 +65,37 @@ export async function crawlSite(
   const allowPrivateNetworks = site.allowPrivateNetworks ?? settings.allowPrivateNetworks;
   const startUrls = await checkedStartUrls(site.urls, allowPrivateNetworks);
   const source = crawlSourceName({ ...site, urls: startUrls });
+  const lock = dependencies.lock
+    ? await takeCatalogLock(dependencies.catalog, `crawl:${source}`, dependencies.lock, {
+        busy: `Site ${source} is being crawled`,
+        hint: 'Wait for that crawl to finish (quarry serve re-crawls crawl.sites on its own), then run again.',
+      })
+    : undefined;
+  try {
+    return await crawlLocked(dependencies, site, {
+      ...options,
+      startUrls,
+      source,
+      allowPrivateNetworks,
+      started,
+    });
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function crawlLocked(
+  dependencies: CrawlDependencies,
+  site: CrawlSiteSettings,
+  options: CrawlRunOptions & {
+    startUrls: string[];
+    source: string;
+    allowPrivateNetworks: boolean;
+    started: Date;
+  },
+): Promise<CrawlSummary> {
+  const { settings } = dependencies;
+  const { startUrls, source, allowPrivateNetworks, started } = options;
   // Playwright is loaded only for rendering crawls.
   const rendering = site.render ? await import('./rendered-crawl.ts') : undefined;
   const chromiumPath = rendering?.findChromium(settings.chromiumPath);
@@ -107,10 +141,11 @@ export async function crawlSite(
     clock: dependencies.clock,
     enqueue: async (pages) => runner?.add(pages),
   });
+  const gate = new HostGate();
   const runnerOptions: PageRunnerOptions = {
     handler,
     frontier,
-    gate: new HostGate(),
+    gate,
     tally,
     settings: runnerSettings(site, settings, discovery.crawlDelaySeconds, dependencies.retryBaseDelayMs),
     clock: dependencies.clock,
@@ -127,6 +162,8 @@ export async function crawlSite(
             userAgent: settings.userAgent,
             maxPageBytes: settings.maxPageBytes,
             timeoutMs: settings.pageTimeoutSeconds * 1000,
+            beforeRequest: (url) =>
+              gate.take(url.host, runnerOptions.settings.delaySeconds * 1000, options.signal),
           }),
         });
 
@@ -172,13 +209,17 @@ async function seed(
 ): Promise<void> {
   const first = startUrls.flatMap((url) => frontier.admit(url, 0) ?? []);
   if (first.length > 0) await runner.add(first);
-  const later = [];
-  for (const page of seeds) {
+  // Every seed is admitted before any is looked at: an unchanged seed's stored links must not take the
+  // place (and the lastmod check) of seeds further down the list.
+  const admitted = seeds.flatMap((page) => {
     const url = normalizeUrl(page.url);
-    const admitted = url === undefined ? undefined : frontier.admit(url, 1);
-    if (!admitted) continue;
-    if (page.lastModified && (await handler.unchangedSince(admitted.url, 1, page.lastModified))) continue;
-    later.push(admitted);
+    const queued = url === undefined ? undefined : frontier.admit(url, 1);
+    return queued ? [{ ...queued, lastModified: page.lastModified }] : [];
+  });
+  const later = [];
+  for (const page of admitted) {
+    if (page.lastModified && (await handler.unchangedSince(page.url, 1, page.lastModified))) continue;
+    later.push({ url: page.url, depth: page.depth });
   }
   if (later.length > 0) await runner.add(later);
 }

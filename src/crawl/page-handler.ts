@@ -122,13 +122,16 @@ export class PageHandler {
   }
 
   /**
-   * A page the sitemap says has not changed since it was fetched: not requested at all. Returns `false`
-   * when the index no longer holds it (then it must be fetched).
+   * A page the sitemap says has not changed since it was fetched (its `lastmod` is no later than the
+   * page's Last-Modified when we fetched it): not requested at all. Returns `false` when it may have
+   * changed, or the index no longer holds it (then it must be fetched).
    */
   async unchangedSince(url: string, depth: number, lastModified: Date): Promise<boolean> {
     const record = await this.options.records.get(url);
     if (!record || !this.options.writer.holds(record.documentPath, record.contentHash)) return false;
-    if (Date.parse(record.fetchedAt) < lastModified.getTime()) return false;
+    // The site's own Last-Modified is on the same clock as its sitemap; our fetch time may not be.
+    const known = Date.parse(record.lastModified ?? record.fetchedAt);
+    if (!(known >= lastModified.getTime())) return false;
     this.options.tally.unchanged += 1;
     await this.#followStored(record, depth);
     return true;

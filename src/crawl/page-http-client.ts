@@ -22,6 +22,8 @@ export interface PageHttpClientOptions {
   /** Deadline of one page: connection, redirects and body together. */
   timeoutMs: number;
   maxRedirects?: number;
+  /** Awaited before each page request (the host's pause and crawl delay). */
+  beforeRequest?: (url: URL) => Promise<void>;
 }
 
 /** Bytes the HTML standard looks at for a `<meta charset>` (its "prescan" window). */
@@ -59,6 +61,7 @@ async function streamPage(
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
   const url = new URL(String(request.url));
+  await options.beforeRequest?.(url);
   let opened: Awaited<ReturnType<typeof openGuardedResponse>>;
   try {
     opened = await openGuardedResponse(url, {

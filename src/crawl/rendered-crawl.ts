@@ -65,14 +65,17 @@ export function renderedPageRunner(
       maxConcurrency: options.settings.concurrency,
       minConcurrency: 1,
       maxRequestRetries: options.settings.retries,
-      sameDomainDelaySecs: options.settings.delaySeconds,
       navigationTimeoutSecs: options.settings.pageTimeoutSeconds,
       requestHandlerTimeoutSecs:
         options.settings.pageTimeoutSeconds + options.settings.maxRetryAfterSeconds + 60,
       log: new Log({ level: LogLevel.OFF }),
       preNavigationHooks: [
         async (context, gotoOptions) => {
-          await options.gate.wait(new URL(context.request.url).host, options.signal);
+          await options.gate.take(
+            new URL(context.request.url).host,
+            options.settings.delaySeconds * 1000,
+            options.signal,
+          );
           if (gotoOptions) gotoOptions.waitUntil = 'networkidle';
           await pageOf(context).route('**/*', (route) =>
             guardRoute(route, allowedHosts, options.allowPrivateNetworks),

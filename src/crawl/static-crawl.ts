@@ -17,12 +17,12 @@ const allErrorStatuses = Array.from({ length: 200 }, (_, index) => 400 + index);
 const htmlTypes = new Set(['text/html', 'application/xhtml+xml']);
 
 /**
- * Crawls static pages with Crawlee's CheerioCrawler over Quarry's guarded HTTP client: conditional GETs
- * for pages the index holds, a per-host pause after 429/503, and every status routed to the page
- * handler so that 304, 404/410 and retryable answers each get their meaning.
+ * Crawls static pages with Crawlee's CheerioCrawler over Quarry's guarded HTTP client (which also waits
+ * for the host's pause and crawl delay): conditional GETs for pages the index holds, and every status
+ * routed to the page handler so that 304, 404/410 and retryable answers each get their meaning.
  */
 export function staticPageRunner(options: PageRunnerOptions & { httpClient: BaseHttpClient }): PageRunner {
-  const { handler, gate, settings } = options;
+  const { handler, settings } = options;
   const crawler = new CheerioCrawler(
     {
       httpClient: options.httpClient,
@@ -31,7 +31,6 @@ export function staticPageRunner(options: PageRunnerOptions & { httpClient: Base
       // Start at full (polite, user-chosen) concurrency instead of ramping up from one.
       minConcurrency: settings.concurrency,
       maxRequestRetries: settings.retries,
-      sameDomainDelaySecs: settings.delaySeconds,
       navigationTimeoutSecs: settings.pageTimeoutSeconds,
       requestHandlerTimeoutSecs: settings.pageTimeoutSeconds + settings.maxRetryAfterSeconds + 60,
       additionalMimeTypes: ['*/*'],
@@ -39,7 +38,6 @@ export function staticPageRunner(options: PageRunnerOptions & { httpClient: Base
       log: new Log({ level: LogLevel.OFF }),
       preNavigationHooks: [
         async ({ request }, requestOptions) => {
-          await gate.wait(new URL(request.url).host, options.signal);
           requestOptions.headers = {
             ...requestOptions.headers,
             ...(await handler.conditionalHeaders(request.url)),

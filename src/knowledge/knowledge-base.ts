@@ -6,7 +6,7 @@ import type { IndexStats, SearchIndex } from '../core/ports/search-index.ts';
 import { parseRepoId } from '../core/repo-id.ts';
 import { type EmbeddingRuntime, embedTexts } from '../models/embedding-runtime.ts';
 import { currentPrefix } from '../sync/release-layout.ts';
-import { ChunkWorkerPool } from './documents/chunk-worker-pool.ts';
+import { sharedChunkWorkerPool } from './documents/chunk-worker-pool.ts';
 import type { Embedder } from './embedder.ts';
 import { indexFiles } from './index-files.ts';
 import type { IndexReport } from './index-report.ts';
@@ -51,7 +51,6 @@ export function repositorySource(repoId: string): string {
 export class KnowledgeBase {
   #runtime: Promise<EmbeddingRuntime | undefined> | undefined;
   readonly #opened: EmbeddingRuntime[] = [];
-  #chunkPool: ChunkWorkerPool | undefined;
 
   constructor(private readonly dependencies: KnowledgeBaseDependencies) {}
 
@@ -94,8 +93,7 @@ export class KnowledgeBase {
       });
     }
     const embedder = await this.#embedder();
-    this.#chunkPool ??= new ChunkWorkerPool();
-    const pool = this.#chunkPool;
+    const pool = sharedChunkWorkerPool();
     return PageWriter.open({
       chunk: (input, options) => pool.chunk(input, options),
       index: this.dependencies.index,
@@ -142,7 +140,6 @@ export class KnowledgeBase {
   /** Releases models and the index. */
   async close(): Promise<void> {
     await Promise.allSettled(this.#opened.map((runtime) => runtime.close()));
-    await this.#chunkPool?.close();
     await this.dependencies.index.close();
   }
 

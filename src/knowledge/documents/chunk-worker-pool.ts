@@ -107,3 +107,14 @@ export class ChunkWorkerPool {
     }
   }
 }
+
+let shared: ChunkWorkerPool | undefined;
+
+/**
+ * The process's pool: a worker costs a second or so to start (tsx, the DOM and Readability), so every
+ * knowledge base shares one. Idle workers are unreferenced and never keep the process alive.
+ */
+export function sharedChunkWorkerPool(): ChunkWorkerPool {
+  shared ??= new ChunkWorkerPool();
+  return shared;
+}

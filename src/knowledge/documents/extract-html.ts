@@ -86,6 +86,7 @@ export async function extractHtml(html: string): Promise<ExtractedHtml> {
       .document as unknown as Document;
   };
   const document = parse();
+  prepareForReadability(document);
   const pageTitle = (document.title ?? '').trim();
   // Readability hands back its article as a DOM node (no serialising and re-parsing); it rewrites the
   // document it reads, so a page where it finds no article is parsed again for the whole-body fallback.
@@ -94,6 +95,19 @@ export async function extractHtml(html: string): Promise<ExtractedHtml> {
   const { text, sections } = new TextWalker().walk(root);
   const title = article?.title?.trim() || pageTitle;
   return title === '' ? { text, sections } : { title, text, sections };
+}
+
+/**
+ * Navigation and footers are never content, yet on a short page Readability may pick a footer as the
+ * article; and a heading whose id or class happens to contain a word such as "widget" or "sidebar" is
+ * dropped by its "unlikely content" rules. Both are dealt with before it reads the page.
+ */
+function prepareForReadability(document: Document): void {
+  for (const element of Array.from(document.querySelectorAll('nav, footer'))) element.remove();
+  for (const heading of Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))) {
+    heading.removeAttribute('id');
+    heading.removeAttribute('class');
+  }
 }
 
 /** Turns a cleaned DOM into text lines and sections, one pass, heading by heading. */
