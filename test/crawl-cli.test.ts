@@ -91,15 +91,15 @@ describe('quarry crawl (CLI)', () => {
       run('crawl'),
       run('crawl', '--depth', '-1', 'http://x/'),
     ]);
-    expect(file.code).toBe(2);
+    expect(file.code, file.stderr).toBe(2);
     expect(file.stderr).toMatch(/^error: .*http/m);
     expect(file.stdout).toBe('');
-    expect(private_.code).toBe(2);
+    expect(private_.code, private_.stderr).toBe(2);
     expect(private_.stderr).toMatch(/Refusing to crawl 127\.0\.0\.1/);
     expect(private_.stderr).toContain('--allow-private-networks');
-    expect(none.code).toBe(2);
+    expect(none.code, none.stderr).toBe(2);
     expect(none.stderr).toMatch(/Name a URL to crawl, or list sites under crawl\.sites/);
-    expect(depth.code).toBe(2);
+    expect(depth.code, depth.stderr).toBe(2);
     expect(depth.stderr).toMatch(/--depth/);
     expect(site.requests.length).toBe(requestsBefore);
   });

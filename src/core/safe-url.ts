@@ -63,7 +63,8 @@ function parseUrl(url: string): URL | undefined {
   }
 }
 
-function safeDecode(part: string): string {
+/** `decodeURIComponent`, or the text itself when it is not valid percent-encoding. */
+export function safeDecode(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {

@@ -61,10 +61,7 @@ export async function crawlSite(
   options: CrawlRunOptions = {},
 ): Promise<CrawlSummary> {
   const started = dependencies.clock();
-  const { settings } = dependencies;
-  const allowPrivateNetworks = site.allowPrivateNetworks ?? settings.allowPrivateNetworks;
-  const startUrls = await checkedStartUrls(site.urls, allowPrivateNetworks);
-  const source = crawlSourceName({ ...site, urls: startUrls });
+  const { startUrls, source, allowPrivateNetworks } = await checkCrawlSite(site, dependencies.settings);
   const lock = dependencies.lock
     ? await takeCatalogLock(dependencies.catalog, `crawl:${source}`, dependencies.lock, {
         busy: `Site ${source} is being crawled`,
@@ -183,6 +180,26 @@ async function crawlLocked(
   );
   await dependencies.catalog.finishCrawl(source, dependencies.clock().toISOString(), { ...summary });
   return summary;
+}
+
+/** A site's start URLs (normalised and checked), its source name and whether it may reach private networks. */
+export interface CheckedCrawlSite {
+  startUrls: string[];
+  source: string;
+  allowPrivateNetworks: boolean;
+}
+
+/**
+ * Checks a site before anything is opened or fetched: start URLs must be http(s) and, without the
+ * opt-in, public (`ValidationError` / `UnsafeInputError` saying how to opt in).
+ */
+export async function checkCrawlSite(
+  site: CrawlSiteSettings,
+  settings: Pick<QuarryConfig['crawl'], 'allowPrivateNetworks'>,
+): Promise<CheckedCrawlSite> {
+  const allowPrivateNetworks = site.allowPrivateNetworks ?? settings.allowPrivateNetworks;
+  const startUrls = await checkedStartUrls(site.urls, allowPrivateNetworks);
+  return { startUrls, source: crawlSourceName({ ...site, urls: startUrls }), allowPrivateNetworks };
 }
 
 /** Normalised start URLs, each checked against the SSRF guard before anything is fetched. */

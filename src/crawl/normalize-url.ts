@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors/index.ts';
+import { safeDecode } from '../core/safe-url.ts';
 
 /**
  * Query parameters that only say where a visitor came from. Dropping them makes the links of a
@@ -86,13 +87,5 @@ function parseUrl(raw: string, base?: URL): URL | undefined {
     return new URL(raw, base);
   } catch {
     return undefined;
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }

@@ -39,6 +39,32 @@ export interface PageRunner {
   stop(): void;
 }
 
+/** The part of a Crawlee crawler a runner drives. */
+interface CrawleeCrawler {
+  addRequests(
+    requests: Array<{ url: string; uniqueKey: string; userData: { depth: number } }>,
+  ): Promise<unknown>;
+  run(): Promise<unknown>;
+  autoscaledPool?: { abort(): Promise<void> | void } | undefined;
+}
+
+/** A runner over a Crawlee crawler: pages keyed by their normalised URL, their depth in `userData`. */
+export function crawleeRunner(crawler: CrawleeCrawler): PageRunner {
+  return {
+    add: async (pages) => {
+      await crawler.addRequests(
+        pages.map((page) => ({ url: page.url, uniqueKey: page.url, userData: { depth: page.depth } })),
+      );
+    },
+    run: async () => {
+      await crawler.run();
+    },
+    stop: () => {
+      void crawler.autoscaledPool?.abort();
+    },
+  };
+}
+
 /** The parts of a Crawlee request the handlers touch. */
 interface RequestLike {
   url: string;

@@ -10,7 +10,7 @@ import { chromium, type Page, type Route } from 'playwright-core';
 import { ValidationError } from '../core/errors/index.ts';
 import { checkUrlTarget } from './network-guard.ts';
 import type { PageRunner, PageRunnerOptions } from './page-runner.ts';
-import { handleFailure, handleRetry, statusOutcome } from './page-runner.ts';
+import { crawleeRunner, handleFailure, handleRetry, statusOutcome } from './page-runner.ts';
 
 /** Where Debian and most distributions put Chromium (`npx playwright install` needs the internet). */
 const chromiumCandidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -88,17 +88,7 @@ export function renderedPageRunner(
     },
     new Configuration({ persistStorage: false, purgeOnStart: true }),
   );
-  return {
-    add: async (pages) => {
-      await crawler.addRequests(
-        pages.map((page) => ({ url: page.url, uniqueKey: page.url, userData: { depth: page.depth } })),
-      );
-    },
-    run: async () => {
-      await crawler.run();
-    },
-    stop: () => crawler.autoscaledPool?.abort(),
-  };
+  return crawleeRunner(crawler);
 }
 
 async function guardRoute(

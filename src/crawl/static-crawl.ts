@@ -8,7 +8,7 @@ import {
 } from '@crawlee/cheerio';
 import { PageSkipped } from './page-errors.ts';
 import type { PageRunner, PageRunnerOptions } from './page-runner.ts';
-import { handleFailure, handleRetry, statusOutcome } from './page-runner.ts';
+import { crawleeRunner, handleFailure, handleRetry, statusOutcome } from './page-runner.ts';
 
 /** Every 4xx and 5xx status: the page handler decides about each, not Crawlee's defaults. */
 const allErrorStatuses = Array.from({ length: 200 }, (_, index) => 400 + index);
@@ -64,17 +64,7 @@ export function staticPageRunner(options: PageRunnerOptions & { httpClient: Base
     },
     new Configuration({ persistStorage: false, purgeOnStart: true }),
   );
-  return {
-    add: async (pages) => {
-      await crawler.addRequests(
-        pages.map((page) => ({ url: page.url, uniqueKey: page.url, userData: { depth: page.depth } })),
-      );
-    },
-    run: async () => {
-      await crawler.run();
-    },
-    stop: () => crawler.autoscaledPool?.abort(),
-  };
+  return crawleeRunner(crawler);
 }
 
 async function handleStaticPage(context: CheerioCrawlingContext, options: PageRunnerOptions) {

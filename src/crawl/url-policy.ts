@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { ValidationError } from '../core/errors/index.ts';
+import { safeDecode } from '../core/safe-url.ts';
 import type { CrawlSkipReason } from './crawl-types.ts';
 
 /** The answer of `UrlPolicy.check`. */
@@ -194,13 +195,5 @@ function parseHttpUrl(raw: string): URL | undefined {
     return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }

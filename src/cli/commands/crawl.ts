@@ -53,7 +53,9 @@ export function registerCrawlCommand(program: Command, io: CliIo, setExitCode: (
         }
         const stop = waitForStop(services.logger);
         try {
-          const { crawlSite } = await import('../../crawl/crawl-site.ts');
+          const { checkCrawlSite, crawlSite } = await import('../../crawl/crawl-site.ts');
+          // Bad or private start URLs are refused before the knowledge base is even opened.
+          for (const site of sites) await checkCrawlSite(site, services.config.crawl);
           const dependencies = await services.crawlDependencies();
           const summaries: CrawlSummary[] = [];
           for (const site of sites) {
