@@ -1,4 +1,5 @@
 import type { Services } from '../cli/create-services.ts';
+import { describeUrlSafely } from '../core/safe-url.ts';
 
 /** A running crawl schedule; `close` stops the crawl in progress (keeping what it wrote) and the timer. */
 export interface CrawlSchedule {
@@ -17,9 +18,11 @@ export function startCrawlSchedule(services: Services): CrawlSchedule {
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running || controller.signal.aborted) return;
-    running = crawlAll(services, controller.signal).finally(() => {
-      running = undefined;
-    });
+    running = crawlAll(services, controller.signal)
+      .catch((error: unknown) => services.logger.error({ err: error }, 'scheduled crawl failed'))
+      .finally(() => {
+        running = undefined;
+      });
   };
   const timer = setInterval(tick, intervalMinutes * 60_000);
   setImmediate(tick);
@@ -39,13 +42,13 @@ async function crawlAll(services: Services, signal: AbortSignal): Promise<void> 
     if (signal.aborted) return;
     try {
       const summary = await crawlSite(dependencies, site, { signal });
-      const { skipped, failed, ...counts } = summary;
+      const { skipped, failed, startUrls: _startUrls, ...counts } = summary;
       services.logger.info(
         { ...counts, skipped: skipped.reasons, failed: failed.reasons },
         `crawled ${summary.source}`,
       );
     } catch (error) {
-      services.logger.error({ err: error, urls: site.urls }, 'scheduled crawl failed');
+      services.logger.error({ err: error, urls: site.urls.map(describeUrlSafely) }, 'scheduled crawl failed');
     }
   }
   if (!signal.aborted) await (await services.knowledge()).fillVectors({ signal }).catch(() => 0);

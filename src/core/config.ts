@@ -157,7 +157,10 @@ export const configSchema = z.object({
     .object({
       /** Sites re-crawled by `quarry serve` every `intervalMinutes` (each with the `quarry crawl` options). */
       sites: z.array(crawlSiteSchema).default([]),
-      intervalMinutes: count(1).default(24 * 60),
+      // Timers take at most 2^31 ms (about 24.8 days); a longer interval would fire at once, forever.
+      intervalMinutes: count(1)
+        .pipe(z.number().max(35_000, 'expected at most 35000 minutes (about 24 days)'))
+        .default(24 * 60),
       /** Crawl loopback, private, link-local and metadata addresses (intranet docs); off by default. */
       allowPrivateNetworks: flag.default(false),
       /** Pages larger than this are skipped and reported. */

@@ -1,5 +1,4 @@
 import type { CrawlTally } from './crawl-tally.ts';
-import { normalizeUrl } from './normalize-url.ts';
 import type { RobotsRules } from './robots-txt.ts';
 import type { UrlPolicy } from './url-policy.ts';
 
@@ -12,7 +11,7 @@ export interface QueuedPage {
 /** What the frontier needs to decide about a URL. */
 export interface FrontierOptions {
   policy: UrlPolicy;
-  /** robots.txt rules by origin (`https://docs.example.com`); an origin without rules is allowed. */
+  /** robots.txt rules by host (`docs.example.com`, both schemes); a host without rules is allowed. */
   robots: ReadonlyMap<string, RobotsRules>;
   maxDepth: number;
   maxPages: number;
@@ -20,12 +19,19 @@ export interface FrontierOptions {
 }
 
 /**
- * Every URL the crawl has met, and the decision to visit it or not. Each URL is decided once: the first
+ * Every URL the crawl has met, and the decision to visit it or not. A URL is decided once, the first
  * time it is seen (normalised), so duplicates cost nothing and every skip is counted once with its
- * reason. At most `maxPages` pages are admitted.
+ * reason; except that a URL met too deep may still be admitted when it is met again closer to a start
+ * URL (retries and Crawlee's queue do not keep discovery strictly breadth-first). At most `maxPages`
+ * pages are admitted.
  */
 export class CrawlFrontier {
-  readonly #seen = new Set<string>();
+  /** Admitted, or refused for good (robots, policy, the page budget). */
+  readonly #decided = new Set<string>();
+  /** Admitted (or handled under another address): what a duplicate check asks about. */
+  readonly #queued = new Set<string>();
+  /** Refused for depth only, and counted as such once. */
+  readonly #tooDeep = new Set<string>();
   #admitted = 0;
 
   constructor(private readonly options: FrontierOptions) {}
@@ -35,55 +41,46 @@ export class CrawlFrontier {
     return this.#admitted;
   }
 
-  /** Whether `url` (normalised) was already met. */
+  /** Whether `url` (normalised) is queued or was crawled (possibly under another address). */
   has(url: string): boolean {
-    return this.#seen.has(url);
+    return this.#queued.has(url);
   }
 
-  /** Marks a URL as met without visiting it (a canonical URL already handled under another address). */
+  /** Marks a URL as handled without visiting it (a canonical URL handled under another address). */
   markSeen(url: string): void {
-    this.#seen.add(url);
-  }
-
-  /**
-   * Decides about the links found on a page at `depth` (hrefs resolved against `base`); returns the
-   * pages to visit. Links that are not http(s) (mailto:, javascript:) are dropped silently.
-   */
-  admitLinks(hrefs: Iterable<string>, base: string, depth: number): QueuedPage[] {
-    const admitted: QueuedPage[] = [];
-    for (const href of hrefs) {
-      const url = normalizeUrl(href, base);
-      if (url === undefined) continue;
-      const page = this.admit(url, depth);
-      if (page) admitted.push(page);
-    }
-    return admitted;
+    this.#decided.add(url);
+    this.#queued.add(url);
   }
 
   /** Decides about one normalised URL met at `depth`; returns it when it is to be visited. */
   admit(url: string, depth: number): QueuedPage | undefined {
-    if (this.#seen.has(url)) return undefined;
-    this.#seen.add(url);
+    if (this.#decided.has(url)) return undefined;
     const { tally, maxDepth, maxPages } = this.options;
-    const verdict = this.options.policy.check(url);
-    if (!verdict.allowed) {
-      tally.skip(url, verdict.reason, describeSkip(verdict.reason));
+    if (depth > maxDepth) {
+      if (!this.#tooDeep.has(url)) {
+        this.#tooDeep.add(url);
+        tally.skip(url, 'depth', `more than ${maxDepth} links away from a start URL (raise --depth)`);
+      }
       return undefined;
     }
-    const robots = this.options.robots.get(new URL(url).origin);
+    this.#decided.add(url);
+    // Cheap refusals first, so that refused URLs do not use up a URL pattern's page budget.
+    const robots = this.options.robots.get(new URL(url).host);
     if (robots && !robots.isAllowed(url)) {
       tally.skip(url, 'robots', 'robots.txt disallows it for this crawler');
-      return undefined;
-    }
-    if (depth > maxDepth) {
-      tally.skip(url, 'depth', `more than ${maxDepth} links away from a start URL (raise --depth)`);
       return undefined;
     }
     if (this.#admitted >= maxPages) {
       tally.skip(url, 'max-pages', `the crawl reached --max-pages ${maxPages}`);
       return undefined;
     }
+    const verdict = this.options.policy.check(url);
+    if (!verdict.allowed) {
+      tally.skip(url, verdict.reason, describeSkip(verdict.reason));
+      return undefined;
+    }
     this.#admitted += 1;
+    this.#queued.add(url);
     return { url, depth };
   }
 }

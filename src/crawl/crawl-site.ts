@@ -151,7 +151,12 @@ async function crawlLocked(
   };
   runner =
     rendering && chromiumPath
-      ? rendering.renderedPageRunner({ ...runnerOptions, chromiumPath, allowPrivateNetworks })
+      ? rendering.renderedPageRunner({
+          ...runnerOptions,
+          chromiumPath,
+          allowPrivateNetworks,
+          maxPageBytes: settings.maxPageBytes,
+        })
       : staticPageRunner({
           ...runnerOptions,
           httpClient: createPageHttpClient({
@@ -159,8 +164,6 @@ async function crawlLocked(
             userAgent: settings.userAgent,
             maxPageBytes: settings.maxPageBytes,
             timeoutMs: settings.pageTimeoutSeconds * 1000,
-            beforeRequest: (url) =>
-              gate.take(url.host, runnerOptions.settings.delaySeconds * 1000, options.signal),
           }),
         });
 
@@ -207,7 +210,12 @@ async function checkedStartUrls(urls: string[], allowPrivateNetworks: boolean): 
   if (urls.length === 0) throw new ValidationError('Name at least one URL to crawl.');
   const checked: string[] = [];
   for (const url of urls) {
-    parseHttpUrl(url);
+    const parsed = parseHttpUrl(url);
+    if (parsed.username || parsed.password) {
+      throw new ValidationError('A start URL must not carry a user name or password.', {
+        hint: 'Crawl public documentation without credentials; the crawler never sends them.',
+      });
+    }
     await checkUrlTarget(url, { allowPrivateNetworks });
     const normalised = normalizeUrl(url);
     if (normalised === undefined) throw new ValidationError(`${url} is not a URL that can be crawled.`);

@@ -11,6 +11,8 @@ export type CrawlSkipReason =
   | 'max-pages'
   | 'url-trap'
   | 'duplicate'
+  /** A link answered 404 or 410 and the index held nothing there: the site's broken link, not a failure. */
+  | 'broken-link'
   | 'private-network';
 
 /** Why a page could not be crawled even after retries. */

@@ -94,7 +94,7 @@ export class PageHandler {
     else tally[result.outcome] += 1;
     tally.chunks += result.chunks;
     const previous = result.outcome === 'unchanged' ? await this.options.records.get(url) : undefined;
-    await this.options.records.put({
+    const record: CrawlPageRecord = {
       site: this.options.source,
       url,
       etag: page.etag ?? null,
@@ -104,7 +104,11 @@ export class PageHandler {
       documentPath,
       outLinks: (await links).slice(0, maxStoredLinks),
       fetchedAt: this.options.clock().toISOString(),
-    });
+    };
+    await this.options.records.put(record);
+    // The address that was asked for (a redirect, or a variant of a canonical URL) gets a record too,
+    // pointing at the same document: next time it is asked conditionally, and a 404 there is known.
+    if (page.requestUrl !== url) await this.options.records.put({ ...record, url: page.requestUrl });
   }
 
   /** Handles a 304 Not Modified: the stored links are followed, the record re-dated. */
@@ -140,10 +144,15 @@ export class PageHandler {
   /** Handles a 404 or 410: the page's document and record are removed. */
   async gone(url: string, status: number): Promise<void> {
     const record = await this.options.records.get(url);
+    if (record && record.documentPath !== documentPathOf(url)) {
+      // Only another address of a page that lives on under its own URL: forget the address.
+      await this.options.records.delete(url);
+      return;
+    }
     const removed = await this.options.writer.remove([record?.documentPath ?? documentPathOf(url)]);
     if (record) await this.options.records.delete(url);
     if (removed > 0) this.options.tally.removed += removed;
-    else this.options.tally.fail(url, 'http-error', `HTTP ${status}: a broken link`);
+    else this.options.tally.skip(url, 'broken-link', `HTTP ${status}: a link to a page that does not exist`);
   }
 
   async #followLinks(hrefs: string[], base: string, depth: number): Promise<string[]> {

@@ -22,8 +22,6 @@ export interface PageHttpClientOptions {
   /** Deadline of one page: connection, redirects and body together. */
   timeoutMs: number;
   maxRedirects?: number;
-  /** Awaited before each page request (the host's pause and crawl delay). */
-  beforeRequest?: (url: URL) => Promise<void>;
 }
 
 /** Bytes the HTML standard looks at for a `<meta charset>` (its "prescan" window). */
@@ -61,7 +59,6 @@ async function streamPage(
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
   const url = new URL(String(request.url));
-  await options.beforeRequest?.(url);
   let opened: Awaited<ReturnType<typeof openGuardedResponse>>;
   try {
     opened = await openGuardedResponse(url, {
@@ -80,19 +77,25 @@ async function streamPage(
     response.destroy();
     throw tooLarge(options, declared);
   }
-  const { body, transforms } = decodedBody(response);
-  const limited = limitBytes(body, options, () => {
+  let stream: Readable;
+  try {
+    const { body, transforms } = decodedBody(response);
+    const limited = limitBytes(body, options, () => {
+      response.destroy();
+      for (const transform of transforms) transform.destroy();
+    });
+    // Never unhandled: a dropped connection or the deadline may hit before anyone reads the body.
+    limited.on('error', () => {});
+    signal.addEventListener(
+      'abort',
+      () => limited.destroy(pageError(signal.reason, deadline, options) as Error),
+      { once: true },
+    );
+    stream = await withSniffedCharset(limited, headers);
+  } catch (error) {
     response.destroy();
-    for (const transform of transforms) transform.destroy();
-  });
-  signal.addEventListener(
-    'abort',
-    () => limited.destroy(pageError(signal.reason, deadline, options) as Error),
-    {
-      once: true,
-    },
-  );
-  const stream = await withSniffedCharset(limited, headers);
+    throw pageError(error, deadline, options);
+  }
   // Crawlee must not see the compressed length: the body it reads is already decompressed.
   delete headers['content-encoding'];
   delete headers['content-length'];
@@ -168,6 +171,7 @@ async function readHead(body: Readable, bytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
   while (length < bytes) {
+    if (body.errored) throw body.errored;
     const chunk = body.read() as Buffer | null;
     if (chunk) {
       chunks.push(chunk);
@@ -180,13 +184,16 @@ async function readHead(body: Readable, bytes: number): Promise<Buffer> {
         body.off('readable', done);
         body.off('end', done);
         body.off('close', done);
+        body.off('error', done);
         resolve();
       };
       body.on('readable', done);
       body.on('end', done);
       body.on('close', done);
+      body.on('error', done);
     });
   }
+  if (body.errored) throw body.errored;
   return Buffer.concat(chunks);
 }
 

@@ -1,3 +1,4 @@
+import { RetryableError, UpstreamError } from '../core/errors/index.ts';
 import type { CrawlFrontier, QueuedPage } from './crawl-frontier.ts';
 import type { CrawlTally } from './crawl-tally.ts';
 import type { CrawlFailureReason, CrawlSkipReason } from './crawl-types.ts';
@@ -45,7 +46,7 @@ interface CrawleeCrawler {
     requests: Array<{ url: string; uniqueKey: string; userData: { depth: number } }>,
   ): Promise<unknown>;
   run(): Promise<unknown>;
-  autoscaledPool?: { abort(): Promise<void> | void } | undefined;
+  autoscaledPool?: { pause(timeoutSecs?: number): Promise<void>; abort(): Promise<void> | void } | undefined;
 }
 
 /** A runner over a Crawlee crawler: pages keyed by their normalised URL, their depth in `userData`. */
@@ -60,7 +61,13 @@ export function crawleeRunner(crawler: CrawleeCrawler): PageRunner {
       await crawler.run();
     },
     stop: () => {
-      void crawler.autoscaledPool?.abort();
+      const pool = crawler.autoscaledPool;
+      // Pages in flight finish (or get 30 s) before the crawl ends: what comes after (flushing the
+      // writer, closing the index) must not run under handlers still writing.
+      void pool
+        ?.pause(30)
+        .catch(() => {})
+        .finally(() => pool.abort());
     },
   };
 }
@@ -149,11 +156,20 @@ export function classifyError(error: unknown): Verdict {
   if (error instanceof PageFailed) {
     return { kind: 'fail', reason: error.reason, detail: error.detail, retryable: error.retryable };
   }
-  if (isBlockedError(error)) {
-    return { kind: 'fail', reason: 'private-network', detail: messageOf(error), retryable: false };
-  }
   const message = messageOf(error);
-  if (/timed? ?out/i.test(message)) {
+  if (isBlockedError(error) || message.includes('ERR_BLOCKED_BY_CLIENT')) {
+    return { kind: 'fail', reason: 'private-network', detail: message, retryable: false };
+  }
+  if (error instanceof RetryableError)
+    return { kind: 'fail', reason: 'network', detail: message, retryable: true };
+  if (error instanceof UpstreamError)
+    return { kind: 'fail', reason: 'network', detail: message, retryable: false };
+  // Our handler ran out of time (a slow page to parse or embed): fetching it again would do the same.
+  if (/^requestHandler timed out/.test(message)) {
+    return { kind: 'fail', reason: 'timeout', detail: message, retryable: false };
+  }
+  // Crawlee's and Playwright's navigation deadlines.
+  if (/^(request|Navigation) timed out|^Timeout \d+ms exceeded/i.test(message)) {
     return { kind: 'fail', reason: 'timeout', detail: message, retryable: true };
   }
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -9,6 +9,19 @@ function rules(text: string, agent = userAgent) {
 }
 
 describe('parseRobotsTxt', () => {
+  it('applies to the other scheme of the same host (the crawl treats them as one site), not to other hosts', () => {
+    const rules = parseRobotsTxt(
+      'http://docs.example.com/robots.txt',
+      'User-agent: *\nDisallow: /private/\n',
+      'QuarryBot/0.1',
+    );
+    expect(rules.isAllowed('https://docs.example.com/private/x')).toBe(false);
+    expect(rules.isAllowed('http://docs.example.com/private/x')).toBe(false);
+    expect(rules.isAllowed('https://docs.example.com/public')).toBe(true);
+    expect(rules.isAllowed('https://docs.example.com:8443/private/x')).toBe(true);
+    expect(rules.isAllowed('http://other.example.com/private/x')).toBe(true);
+  });
+
   it('applies the group named by the product token instead of the * group', () => {
     const robots = rules(
       ['User-agent: *', 'Disallow: /', '', 'User-agent: QuarryBot', 'Disallow: /private/'].join('\n'),
@@ -76,12 +89,11 @@ describe('parseRobotsTxt', () => {
     expect(robots.isAllowed('https://example.com/anything')).toBe(true);
   });
 
-  it('answers true for URLs of another host, port or scheme', () => {
+  it('answers true for URLs of another host or port', () => {
     const robots = rules(['User-agent: *', 'Disallow: /'].join('\n'));
     expect(robots.isAllowed('https://example.com/a')).toBe(false);
     expect(robots.isAllowed('https://other.example/a')).toBe(true);
     expect(robots.isAllowed('https://example.com:8443/a')).toBe(true);
-    expect(robots.isAllowed('http://example.com/a')).toBe(true);
   });
 
   it('reads a file with a byte order mark, CRLF line ends and comments', () => {

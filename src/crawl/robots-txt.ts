@@ -33,11 +33,20 @@ export function parseRobotsTxt(robotsUrl: string, text: string, userAgent: strin
   const robots = robotsParser(robotsUrl, truncate(text.replace(/^\uFEFF/, '')));
   const token = productToken(userAgent);
   return {
-    // robots-parser answers `undefined` for URLs of another scheme, host or port.
-    isAllowed: (url) => robots.isAllowed(url, token) ?? true,
+    // robots-parser answers `undefined` for URLs of another scheme, host or port. The crawl treats the
+    // http and https pages of a host as one site, so such a URL is asked about as if on this scheme.
+    isAllowed: (url) => robots.isAllowed(onSchemeOf(url, robotsUrl), token) ?? true,
     crawlDelaySeconds: crawlDelay(robots.getCrawlDelay(token)),
     sitemaps: sitemapUrls(robots.getSitemaps(), robotsUrl),
   };
+}
+
+function onSchemeOf(url: string, robotsUrl: string): string {
+  const target = new URL(url);
+  const robots = new URL(robotsUrl);
+  if (target.protocol === robots.protocol || target.hostname !== robots.hostname) return url;
+  target.protocol = robots.protocol;
+  return target.host === robots.host ? target.href : url;
 }
 
 /** The rules for a site without robots.txt (it answered 4xx, RFC 9309 section 2.3.1.3): crawl everything. */

@@ -16,7 +16,7 @@ export interface DiscoveryOptions {
 
 /** What a site says about itself before any page is crawled. */
 export interface SiteDiscovery {
-  /** robots.txt rules by origin. */
+  /** robots.txt rules by host (http and https share them: the crawl treats them as one site). */
   robots: Map<string, RobotsRules>;
   /** Pages named by sitemaps (with `lastmod`) and llms.txt, on the crawled origins only. */
   seeds: SitemapPage[];
@@ -36,7 +36,8 @@ export async function discoverSite(origins: string[], options: DiscoveryOptions)
   const discovery: SiteDiscovery = { robots: new Map(), seeds: [], crawlDelaySeconds: undefined, notes: [] };
   for (const origin of new Set(origins)) {
     const robots = await readRobots(origin, options, discovery.notes);
-    discovery.robots.set(origin, robots);
+    const host = new URL(origin).host;
+    if (!discovery.robots.has(host)) discovery.robots.set(host, robots);
     if (robots.crawlDelaySeconds !== undefined) {
       discovery.crawlDelaySeconds = Math.max(discovery.crawlDelaySeconds ?? 0, robots.crawlDelaySeconds);
     }
@@ -55,7 +56,8 @@ async function readRobots(origin: string, options: DiscoveryOptions, notes: stri
   try {
     const response = await options.fetch(url);
     if (response.status >= 200 && response.status < 300) {
-      return parseRobotsTxt(response.url, response.text, options.userAgent);
+      // Parsed as the file that was asked for: rules fetched through a redirect still govern this origin.
+      return parseRobotsTxt(url, response.text, options.userAgent);
     }
     if (response.status >= 500 || response.status === 429) {
       notes.push(`${url} answered ${response.status}: nothing on ${origin} is crawled (RFC 9309)`);

@@ -13,12 +13,15 @@ import { crawleeRunner, handleFailure, handleRetry, statusOutcome } from './page
 /** Every 4xx and 5xx status: the page handler decides about each, not Crawlee's defaults. */
 const allErrorStatuses = Array.from({ length: 200 }, (_, index) => 400 + index);
 
+/** Links read per page: a page with more is a link farm, not documentation. */
+const maxLinksPerPage = 5_000;
+
 /** HTML content types; anything else is skipped before its body is read. */
 const htmlTypes = new Set(['text/html', 'application/xhtml+xml']);
 
 /**
- * Crawls static pages with Crawlee's CheerioCrawler over Quarry's guarded HTTP client (which also waits
- * for the host's pause and crawl delay): conditional GETs for pages the index holds, and every status
+ * Crawls static pages with Crawlee's CheerioCrawler over Quarry's guarded HTTP client, each request
+ * waiting first for its host's pause and crawl delay: conditional GETs for pages the index holds, and every status
  * routed to the page handler so that 304, 404/410 and retryable answers each get their meaning.
  */
 export function staticPageRunner(options: PageRunnerOptions & { httpClient: BaseHttpClient }): PageRunner {
@@ -32,12 +35,19 @@ export function staticPageRunner(options: PageRunnerOptions & { httpClient: Base
       minConcurrency: settings.concurrency,
       maxRequestRetries: settings.retries,
       navigationTimeoutSecs: settings.pageTimeoutSeconds,
-      requestHandlerTimeoutSecs: settings.pageTimeoutSeconds + settings.maxRetryAfterSeconds + 60,
+      // The host's pause and crawl delay are waited for inside the handler's time, not the page's.
+      requestHandlerTimeoutSecs:
+        settings.pageTimeoutSeconds +
+        settings.maxRetryAfterSeconds +
+        settings.delaySeconds * settings.concurrency +
+        60,
       additionalMimeTypes: ['*/*'],
       ignoreHttpErrorStatusCodes: allErrorStatuses,
       log: new Log({ level: LogLevel.OFF }),
       preNavigationHooks: [
         async ({ request }, requestOptions) => {
+          // Before the page's own deadline starts: waiting for a crawl delay is not a slow page.
+          await options.gate.take(new URL(request.url).host, settings.delaySeconds * 1000, options.signal);
           requestOptions.headers = {
             ...requestOptions.headers,
             ...(await handler.conditionalHeaders(request.url)),
@@ -82,9 +92,11 @@ async function handleStaticPage(context: CheerioCrawlingContext, options: PageRu
     finalUrl: request.loadedUrl ?? request.url,
     depth,
     html: String(context.body),
+    // toArray + attribs, not cheerio's map: its map concatenates arrays and is quadratic in the links.
     links: $('a[href]')
-      .map((_, element) => $(element).attr('href'))
-      .get(),
+      .toArray()
+      .slice(0, maxLinksPerPage)
+      .flatMap((element) => element.attribs.href ?? []),
     ...optional('canonicalHref', $('link[rel~="canonical"]').attr('href')),
     ...optional('etag', etag),
     ...optional('lastModified', lastModified),

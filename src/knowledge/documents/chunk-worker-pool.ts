@@ -39,7 +39,7 @@ export class ChunkWorkerPool {
   readonly #workers: Array<Worker | undefined>;
   readonly #pending = new Map<
     number,
-    { resolve: (parsed: ParsedDocument) => void; reject: (error: Error) => void; worker: number }
+    { resolve: (parsed: ParsedDocument) => void; reject: (error: Error) => void; worker: Worker }
   >();
   #nextId = 0;
   #closed = false;
@@ -58,7 +58,7 @@ export class ChunkWorkerPool {
     // Referenced while it has work: a pending promise alone would not keep the process alive.
     worker.ref();
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, worker: slot });
+      this.#pending.set(id, { resolve, reject, worker });
       worker.postMessage({ id, input, options } satisfies ChunkJob);
     });
   }
@@ -77,9 +77,11 @@ export class ChunkWorkerPool {
     if (existing) return existing;
     const worker = new Worker(workerEntry());
     worker.on('message', (result: ChunkJobResult) => this.#settle(result));
+    // 'error' is followed by 'exit'; either way the jobs sent to this worker (and only those: a
+    // replacement may already have its own) fail once.
     const lost = (error: Error) => {
       if (this.#workers[slot] === worker) this.#workers[slot] = undefined;
-      this.#failAll(error, slot);
+      this.#failAll(error, worker);
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`A chunk worker stopped (exit code ${code}).`)));
@@ -93,15 +95,15 @@ export class ChunkWorkerPool {
     this.#pending.delete(result.id);
     // An idle worker must not keep a finished command alive.
     if (![...this.#pending.values()].some((other) => other.worker === pending.worker)) {
-      this.#workers[pending.worker]?.unref();
+      pending.worker.unref();
     }
     if ('error' in result) pending.reject(new Error(result.error));
     else pending.resolve(result.parsed);
   }
 
-  #failAll(error: Error, slot?: number): void {
+  #failAll(error: Error, worker?: Worker): void {
     for (const [id, pending] of this.#pending) {
-      if (slot !== undefined && pending.worker !== slot) continue;
+      if (worker !== undefined && pending.worker !== worker) continue;
       this.#pending.delete(id);
       pending.reject(error);
     }
