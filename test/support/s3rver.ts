@@ -26,11 +26,12 @@ export const s3rverCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 // s3rver encrypts list continuation tokens with DES, which OpenSSL 3 only offers through its legacy
 // provider, so the server runs in its own Node process started with that flag. Closing stdin (also when
 // the test process dies) stops it.
-// Two s3rver bugs are patched before the server loads, so it behaves like S3 where Quarry relies on it:
+// Three s3rver bugs are patched before the server loads, so it behaves like S3 where Quarry relies on it:
 // - it lists keys in directory order, where S3 sorts them by their UTF-8 bytes (and its continuation
 //   tokens assume sorted keys, so pages skip keys): the walk is sorted;
 // - DeleteObjects deletes keys in parallel while each deletion removes folders it emptied, so deleting
 //   two keys of one folder fails with a 500: deletions run one at a time.
+// - PutObject writes over the object in place, so racing puts mix their bytes (see below).
 const serverScript = `
 const fs = require('fs');
 const path = require('path');
@@ -56,6 +57,35 @@ FilesystemStore.prototype.deleteObject = function deleteOneAtATime(...args) {
   const deletion = deletions.then(() => deleteObject.apply(this, args));
   deletions = deletion.catch(() => {});
   return deletion;
+};
+// PutObject writes the object file in place (two racing puts interleave their bytes) and answers before
+// the file is flushed; S3 makes a put visible whole or not at all. Each put writes a file of its own and
+// renames it over the object once it is complete (the temporary name is never listed as a key).
+const crypto = require('crypto');
+FilesystemStore.prototype.putObject = async function putWholeObject(object) {
+  const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+  await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+  const partial = objectPath + '.' + crypto.randomBytes(6).toString('hex') + '.partial';
+  const md5 = crypto.createHash('md5');
+  let size = 0;
+  await new Promise((resolve, reject) => {
+    const file = fs.createWriteStream(partial).on('error', reject).on('finish', resolve);
+    if (Buffer.isBuffer(object.content)) {
+      md5.update(object.content);
+      size = object.content.length;
+      file.end(object.content);
+      return;
+    }
+    object.content.on('error', reject).on('data', (chunk) => {
+      md5.update(chunk);
+      size += chunk.length;
+    });
+    object.content.pipe(file);
+  });
+  const digest = md5.digest('hex');
+  await fs.promises.rename(partial, objectPath);
+  await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+  return { size, md5: digest };
 };
 const S3rver = require(process.argv[1]);
 const server = new S3rver({
