@@ -219,13 +219,7 @@ describe('startGuardedProxy', () => {
 
   it('honours an injected check, for plain HTTP and for CONNECT', async () => {
     const checked: string[] = [];
-    proxy = await startGuardedProxy({
-      allowPrivateNetworks: true,
-      check: async (url) => {
-        checked.push(url.href);
-        if (url.hostname === 'localhost') throw new Error('localhost is off limits');
-      },
-    });
+    proxy = await startLocalhostRefusingProxy(checked);
     const refused = await getThrough(proxy, `http://localhost:${site.port}/`);
     expect(refused.status).toBe(403);
     expect(refused.headers[blockedHeader]).toBe('1');
@@ -326,13 +320,7 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))('Chromium through the guarded 
 
   it('checks redirect hops, iframes and WebSockets', async () => {
     const checked: string[] = [];
-    proxy = await startGuardedProxy({
-      allowPrivateNetworks: true,
-      check: async (url) => {
-        checked.push(url.href);
-        if (url.hostname === 'localhost') throw new Error('localhost is off limits');
-      },
-    });
+    proxy = await startLocalhostRefusingProxy(checked);
     const browser = await launch(proxy.url);
     try {
       const page = await browser.newPage();
@@ -352,3 +340,14 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))('Chromium through the guarded 
     }
   });
 });
+
+/** A proxy whose injected check records every target and refuses the name `localhost`. */
+function startLocalhostRefusingProxy(checked: string[]) {
+  return startGuardedProxy({
+    allowPrivateNetworks: true,
+    check: async (url) => {
+      checked.push(url.href);
+      if (url.hostname === 'localhost') throw new Error('localhost is off limits');
+    },
+  });
+}
