@@ -6,6 +6,7 @@ import { urlPassword } from '../core/safe-url.ts';
 import type { CliIo } from './cli-context.ts';
 import { registerAskCommand } from './commands/ask.ts';
 import { registerChatCommand } from './commands/chat.ts';
+import { registerCloudCommands } from './commands/cloud.ts';
 import { registerCodegenCommand } from './commands/codegen.ts';
 import { registerCrawlCommand } from './commands/crawl.ts';
 import { registerEvalCommand } from './commands/eval.ts';
@@ -75,6 +76,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerAskCommand(program, io);
   registerChatCommand(program, io);
   registerCodegenCommand(program, io);
+  registerCloudCommands(program, io, setExitCode);
   registerUsersCommands(program, io);
   registerKeysCommands(program, io);
   registerServeCommand(program, io);

@@ -10,11 +10,13 @@ function parsed(text: string) {
 describe('parseTemplate', () => {
   it('turns short-form intrinsics into their long form', () => {
     const template = parsed(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub's own ${} syntax, not a JavaScript template.
       'A: !Ref Name\nB: !GetAtt Db.Endpoint.Address\nC: !Sub "${X}"\nD: !If [Cond, 1, 2]\nE: !GetAZs\nF: !Condition IsProd\n',
     );
     expect(template.body).toEqual({
       A: { Ref: 'Name' },
       B: { 'Fn::GetAtt': ['Db', 'Endpoint.Address'] },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub's own ${} syntax.
       C: { 'Fn::Sub': '${X}' },
       D: { 'Fn::If': ['Cond', 1, 2] },
       E: { 'Fn::GetAZs': '' },
@@ -23,7 +25,9 @@ describe('parseTemplate', () => {
   });
 
   it('reads JSON and locates values by path, falling back to the nearest ancestor', () => {
-    const template = parsed('{\n  "Resources": {\n    "Topic": {\n      "Type": "AWS::SNS::Topic"\n    }\n  }\n}\n');
+    const template = parsed(
+      '{\n  "Resources": {\n    "Topic": {\n      "Type": "AWS::SNS::Topic"\n    }\n  }\n}\n',
+    );
     expect(template.locate(['Resources', 'Topic', 'Type'])).toEqual({ line: 4, column: 7 });
     expect(template.locate(['Resources', 'Topic', 'Properties', 'Name'])).toEqual({ line: 3, column: 5 });
   });
@@ -37,14 +41,25 @@ describe('parseTemplate', () => {
   });
 
   it('refuses duplicate keys, naming the line of the second', () => {
-    const result = parseTemplate('Resources:\n  Topic: {Type: AWS::SNS::Topic}\n  Topic: {Type: AWS::SQS::Queue}\n');
-    expect(result).toMatchObject({ ok: false, problems: [{ line: 3, message: expect.stringMatching(/Duplicate key/) }] });
+    const result = parseTemplate(
+      'Resources:\n  Topic: {Type: AWS::SNS::Topic}\n  Topic: {Type: AWS::SQS::Queue}\n',
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      problems: [{ line: 3, message: expect.stringMatching(/Duplicate key/) }],
+    });
   });
 
   it('refuses an empty file, unknown tags and aliases', () => {
-    expect(parseTemplate('  \n')).toMatchObject({ ok: false, problems: [{ message: 'The template is empty.' }] });
+    expect(parseTemplate('  \n')).toMatchObject({
+      ok: false,
+      problems: [{ message: 'The template is empty.' }],
+    });
     expect(parseTemplate('# only a comment\n')).toMatchObject({ ok: false });
-    expect(parseTemplate('A: !Reff x\n')).toMatchObject({ ok: false, problems: [{ line: 1, message: expect.stringMatching(/Unknown tag !Reff/) }] });
+    expect(parseTemplate('A: !Reff x\n')).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, message: expect.stringMatching(/Unknown tag !Reff/) }],
+    });
     expect(parseTemplate('A: &x 1\nB: *x\n')).toMatchObject({ ok: false, problems: [{ line: 2 }] });
   });
 });

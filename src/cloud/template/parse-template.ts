@@ -108,7 +108,11 @@ function strictJsonProblem(text: string): TemplateSyntaxProblem | undefined {
     if (located) return { message: `Invalid JSON: ${reason}`, line: located.line, column: located.col };
     if (offset === undefined) return { message: `Invalid JSON: ${reason}` };
     const before = text.slice(0, Number(offset)).split('\n');
-    return { message: `Invalid JSON: ${reason}`, line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+    return {
+      message: `Invalid JSON: ${reason}`,
+      line: before.length,
+      column: (before.at(-1)?.length ?? 0) + 1,
+    };
   }
 }
 
@@ -163,7 +167,8 @@ class NodeConverter {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         result[key] = this.convert(pair.value, [...path, key]);
         // The key's line, not the value's: a block mapping's value starts on the line after its key.
-        if (isScalar(pair.key) && pair.key.range) this.positions.set(pathKey([...path, key]), pair.key.range[0]);
+        if (isScalar(pair.key) && pair.key.range)
+          this.positions.set(pathKey([...path, key]), pair.key.range[0]);
       }
       return result;
     }
@@ -179,7 +184,10 @@ class NodeConverter {
   private convertTagged(node: Node, tag: string, path: TemplatePathSegment[]): unknown {
     const longForm = shortForms.get(tag) ?? rainDirective(tag);
     if (longForm === undefined) {
-      this.report(node, `Unknown tag ${tag}: CloudFormation's short forms are ${[...shortForms.keys()].join(', ')}.`);
+      this.report(
+        node,
+        `Unknown tag ${tag}: CloudFormation's short forms are ${[...shortForms.keys()].join(', ')}.`,
+      );
       return null;
     }
     const inner = this.convertPlain(node, [...path, longForm]);
@@ -189,7 +197,10 @@ class NodeConverter {
 
   private report(node: Node, message: string): void {
     const offset = node.range?.[0];
-    this.problems.push({ message, ...(offset === undefined ? {} : positionOf(this.lineCounter.linePos(offset))) });
+    this.problems.push({
+      message,
+      ...(offset === undefined ? {} : positionOf(this.lineCounter.linePos(offset))),
+    });
   }
 }
 

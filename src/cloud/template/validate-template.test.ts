@@ -55,7 +55,9 @@ describe('template-structure', () => {
   });
 
   it('says a file without template sections is not a template', () => {
-    expect(findings('{"RequestType": "Create"}', templateStructureRule)[0]?.message).toMatch(/not a CloudFormation template/);
+    expect(findings('{"RequestType": "Create"}', templateStructureRule)[0]?.message).toMatch(
+      /not a CloudFormation template/,
+    );
   });
 
   it('checks parameter types and defaults against allowed values', () => {
@@ -90,9 +92,13 @@ describe('resource-type', () => {
   });
 
   it('turns errors into warnings when a macro rewrites the template', () => {
-    const report = validateTemplateText('Transform: Count\nResources:\n  A: {Type: AWS::S3::Buckett}\n', spec, {
-      rules: [resourceTypeRule],
-    });
+    const report = validateTemplateText(
+      'Transform: Count\nResources:\n  A: {Type: AWS::S3::Buckett}\n',
+      spec,
+      {
+        rules: [resourceTypeRule],
+      },
+    );
     expect(report.errors).toEqual([]);
     expect(report.warnings[0]?.message).toMatch(/macro Count/);
   });
@@ -127,7 +133,10 @@ describe('resource-properties and property-types', () => {
     expect(found.map((finding) => [finding.path, finding.message])).toEqual([
       ['Resources/Queue/Properties/DelaySeconds', 'Expected an integer, found the string "soon".'],
       ['Resources/Queue/Properties/Tags', 'Expected a list, found a mapping.'],
-      ['Resources/Queue/Properties/ReceiveMessageWaitTimeSeconds/Fn::If/2', 'Expected an integer, found a list.'],
+      [
+        'Resources/Queue/Properties/ReceiveMessageWaitTimeSeconds/Fn::If/2',
+        'Expected an integer, found a list.',
+      ],
     ]);
   });
 });

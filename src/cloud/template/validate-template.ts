@@ -32,13 +32,17 @@ export function validateTemplate(
       findings.push({
         rule: rule.name,
         severity: softened ? 'warning' : finding.severity,
-        message: softened ? `${finding.message} (${rewriter} rewrites the template before CloudFormation reads it, so this may not stand.)` : finding.message,
+        message: softened
+          ? `${finding.message} (${rewriter} rewrites the template before CloudFormation reads it, so this may not stand.)`
+          : finding.message,
         path: formatTemplatePath(finding.path),
         ...template.locate(finding.path),
       });
     }
   }
-  findings.sort((left, right) => (left.line ?? 0) - (right.line ?? 0) || (left.column ?? 0) - (right.column ?? 0));
+  findings.sort(
+    (left, right) => (left.line ?? 0) - (right.line ?? 0) || (left.column ?? 0) - (right.column ?? 0),
+  );
   return {
     errors: findings.filter((finding) => finding.severity === 'error'),
     warnings: findings.filter((finding) => finding.severity === 'warning'),

@@ -51,7 +51,11 @@ function checkShapes(
   return best ?? [];
 }
 
-function checkValue(value: unknown, shape: PropertyShape, path: readonly TemplatePathSegment[]): PropertyProblem[] {
+function checkValue(
+  value: unknown,
+  shape: PropertyShape,
+  path: readonly TemplatePathSegment[],
+): PropertyProblem[] {
   const intrinsic = intrinsicName(value);
   if (intrinsic === 'Fn::If') return checkBranches(value as Record<string, unknown>, shape, path);
   if (intrinsic !== undefined) return [];
@@ -87,7 +91,11 @@ function checkBranches(
 
 const numberText = /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/;
 
-function checkScalar(value: unknown, shape: PropertyShape, path: readonly TemplatePathSegment[]): PropertyProblem[] {
+function checkScalar(
+  value: unknown,
+  shape: PropertyShape,
+  path: readonly TemplatePathSegment[],
+): PropertyProblem[] {
   switch (shape.kind) {
     case 'string':
     case 'date-time':
@@ -99,11 +107,13 @@ function checkScalar(value: unknown, shape: PropertyShape, path: readonly Templa
     case 'number': {
       const numeric = typeof value === 'number' || (typeof value === 'string' && numberText.test(value));
       if (!numeric) return [mismatch(shape.kind === 'integer' ? 'an integer' : 'a number', value, path)];
-      if (shape.kind === 'integer' && !Number.isInteger(Number(value))) return [mismatch('an integer', value, path)];
+      if (shape.kind === 'integer' && !Number.isInteger(Number(value)))
+        return [mismatch('an integer', value, path)];
       return [];
     }
     case 'boolean':
-      if (typeof value === 'boolean' || (typeof value === 'string' && /^(true|false)$/i.test(value))) return [];
+      if (typeof value === 'boolean' || (typeof value === 'string' && /^(true|false)$/i.test(value)))
+        return [];
       return [mismatch('true or false', value, path)];
     default:
       return [];
@@ -117,7 +127,15 @@ function allowedValue(
   path: readonly TemplatePathSegment[],
 ): PropertyProblem[] {
   if (!allowed || allowed.length === 0 || allowed.includes(String(value))) return [];
-  return [{ kind: 'shape', expected: `one of ${allowed.join(', ')}`, found: JSON.stringify(value), warning: true, path }];
+  return [
+    {
+      kind: 'shape',
+      expected: `one of ${allowed.join(', ')}`,
+      found: JSON.stringify(value),
+      warning: true,
+      path,
+    },
+  ];
 }
 
 function mismatch(expected: string, value: unknown, path: readonly TemplatePathSegment[]): PropertyProblem {
@@ -128,6 +146,7 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (isMapping(value)) return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
 }

@@ -9,10 +9,17 @@ export const resourcePropertiesRule: TemplateRule = {
     for (const problem of resourcePropertyProblems(context)) {
       if (problem.kind === 'unknown') {
         const near = problem.known.filter((name) => name.toLowerCase() === problem.name.toLowerCase());
-        const hint = near.length > 0 ? `did you mean ${near.join(' or ')}?` : `expected one of ${problem.known.slice(0, 40).join(', ')}.`;
+        const hint =
+          near.length > 0
+            ? `did you mean ${near.join(' or ')}?`
+            : `expected one of ${problem.known.slice(0, 40).join(', ')}.`;
         yield { severity: 'error', message: `Unknown property ${problem.name}: ${hint}`, path: problem.path };
       } else if (problem.kind === 'missing') {
-        yield { severity: 'error', message: `Required property ${problem.name} is missing.`, path: problem.path };
+        yield {
+          severity: 'error',
+          message: `Required property ${problem.name} is missing.`,
+          path: problem.path,
+        };
       }
     }
   },

@@ -82,7 +82,9 @@ function* checkSections(body: TemplateMapping, transforms: ReadonlySet<string>):
   if (description !== undefined && typeof description !== 'string')
     yield error('Description must be a string.', ['Description']);
   if (typeof description === 'string' && description.length > 1024)
-    yield error(`Description is ${description.length} characters; CloudFormation allows 1024.`, ['Description']);
+    yield error(`Description is ${description.length} characters; CloudFormation allows 1024.`, [
+      'Description',
+    ]);
   for (const section of ['Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Outputs'] as const) {
     if (body[section] !== undefined && !isMapping(body[section]))
       yield error(`${section} must be a mapping of names to entries.`, [section]);
@@ -146,7 +148,8 @@ function* checkResourceAttributes(
     yield error(`Properties of ${logicalId} must be a mapping.`, [...path, 'Properties']);
   const dependsOn = resource.DependsOn;
   const dependsOk =
-    typeof dependsOn === 'string' || (Array.isArray(dependsOn) && dependsOn.every((item) => typeof item === 'string'));
+    typeof dependsOn === 'string' ||
+    (Array.isArray(dependsOn) && dependsOn.every((item) => typeof item === 'string'));
   if (dependsOn !== undefined && !dependsOk)
     yield error(`DependsOn of ${logicalId} must be a logical id or a list of them.`, [...path, 'DependsOn']);
   if (resource.Condition !== undefined && typeof resource.Condition !== 'string')
@@ -154,7 +157,10 @@ function* checkResourceAttributes(
   for (const policy of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
     const value = resource[policy];
     if (typeof value === 'string' && !deletionPolicies.has(value))
-      yield error(`${policy} of ${logicalId} must be one of ${[...deletionPolicies].join(', ')}.`, [...path, policy]);
+      yield error(`${policy} of ${logicalId} must be one of ${[...deletionPolicies].join(', ')}.`, [
+        ...path,
+        policy,
+      ]);
     else if (value !== undefined && typeof value !== 'string' && intrinsicName(value) === undefined)
       yield error(`${policy} of ${logicalId} must be a string.`, [...path, policy]);
   }
