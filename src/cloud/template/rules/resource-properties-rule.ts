@@ -1,4 +1,5 @@
 import type { TemplateRule } from '../template-rule.ts';
+import { suggestion } from './closest-name.ts';
 import { resourcePropertyProblems } from './resource-property-problems.ts';
 
 /** Property names each resource type (and nested property type) has, and those it requires. */
@@ -8,11 +9,11 @@ export const resourcePropertiesRule: TemplateRule = {
   *check(context) {
     for (const problem of resourcePropertyProblems(context)) {
       if (problem.kind === 'unknown') {
-        const near = problem.known.filter((name) => name.toLowerCase() === problem.name.toLowerCase());
-        const hint =
-          near.length > 0
-            ? `did you mean ${near.join(' or ')}?`
-            : `expected one of ${problem.known.slice(0, 40).join(', ')}.`;
+        const hint = suggestion(
+          problem.name,
+          problem.known,
+          `expected one of ${problem.known.slice(0, 40).join(', ')}.`,
+        );
         yield { severity: 'error', message: `Unknown property ${problem.name}: ${hint}`, path: problem.path };
       } else if (problem.kind === 'missing') {
         yield {

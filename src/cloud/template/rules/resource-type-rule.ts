@@ -1,6 +1,7 @@
 import type { RuleFinding } from '../template-finding.ts';
 import type { RuleContext, TemplateRule } from '../template-rule.ts';
 import { awsTransforms } from '../template-view.ts';
+import { closestName } from './closest-name.ts';
 
 /**
  * Checks every resource type against the CloudFormation resource specification. Custom resources
@@ -68,11 +69,10 @@ function unknownType(
   };
 }
 
-/** Types that differ only in case, or share the last part of the name (`AWS::EC2::Bucket` → `AWS::S3::Bucket`). */
+/** A close spelling (`AWS::S3::Buckett`), else types sharing the last part (`AWS::EC2::Bucket` → `AWS::S3::Bucket`). */
 function similarTypes(type: string, names: readonly string[]): string[] {
-  const lower = type.toLowerCase();
-  const sameLetters = names.filter((name) => name.toLowerCase() === lower);
-  if (sameLetters.length > 0) return sameLetters;
-  const lastPart = lower.split('::').pop() ?? '';
+  const closest = closestName(type, names);
+  if (closest !== undefined) return [closest];
+  const lastPart = type.toLowerCase().split('::').pop() ?? '';
   return names.filter((name) => name.toLowerCase().endsWith(`::${lastPart}`)).slice(0, 3);
 }
