@@ -10,6 +10,7 @@ import { writeTemplateOutputs } from '../../cloud/cfn/write-template-outputs.ts'
 import { loadResourceSpecification } from '../../cloud/template/aws-resource-specification.ts';
 import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
 import { resolveModel } from '../../models/model-registry.ts';
+import { cacheFolder } from '../cache-folder.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { formatFinding } from '../format-template-report.ts';
@@ -59,7 +60,7 @@ export function registerCloudCfnCommand(
         if (opened.runtime === undefined)
           throw new UpstreamError(`No language model is available: ${opened.reason}`);
         try {
-          const spec = await loadResourceSpecification();
+          const spec = await loadResourceSpecification({ cacheFolder: cacheFolder(io) });
           return await generateTemplate(opened.runtime, spec, {
             request,
             maxRepairs,

@@ -6,6 +6,7 @@ import {
   type TemplateFileReport,
   validateTemplateFile,
 } from '../../cloud/template/validate-template-file.ts';
+import { cacheFolder } from '../cache-folder.ts';
 import type { CliIo } from '../cli-context.ts';
 import { formatTemplateReports } from '../format-template-report.ts';
 
@@ -30,7 +31,7 @@ export function registerCloudValidateCommand(
     .option('--json', 'print [{file, errors: [{rule, severity, message, path, line, column}], warnings}]')
     .action(async (inputs: string[], options: { json?: boolean }) => {
       const files = await expandInputs(inputs.map((input) => path.resolve(io.cwd, input)));
-      const spec = await loadResourceSpecification();
+      const spec = await loadResourceSpecification({ cacheFolder: cacheFolder(io) });
       const reports: TemplateFileReport[] = [];
       for (const file of files) {
         const report = await validateTemplateFile(file, spec);
