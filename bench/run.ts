@@ -5,6 +5,7 @@ const benchmarks: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   assistant: () => import('./assistant.ts'),
   api: () => import('./api.ts'),
   crawl: () => import('./crawl.ts'),
+  cloud: () => import('./cloud.ts'),
 };
 
 const name = process.argv[2];
