@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { routeModelWarnings } from '../adapters/ai-sdk/route-model-warnings.ts';
 import { loadConfig } from '../adapters/config/load-config.ts';
 import { createRedactor } from '../core/redact.ts';
 import { urlPassword } from '../core/safe-url.ts';
@@ -63,6 +64,7 @@ export async function withServices<T>(
   let heldLines: string[] | undefined;
   const write = (line: string) => (heldLines ? heldLines.push(line) : io.stderr(line));
   const logger = createLogger({ level: config.logLevel, redact, format, write });
+  routeModelWarnings(logger);
   const services = await createServices(config, logger, redact, {
     holdLogs() {
       heldLines ??= [];
