@@ -110,7 +110,7 @@ describe('quarry cloud validate', () => {
     });
     expect(first('broken.json')).toMatchObject({
       rule: 'template-syntax',
-      line: 3,
+      line: 4,
       message: expect.stringMatching(/Invalid JSON/),
     });
     expect(first('twice.yaml')).toMatchObject({

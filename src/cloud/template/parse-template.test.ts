@@ -37,7 +37,7 @@ describe('parseTemplate', () => {
     expect(yaml.ok).toBe(false);
     if (!yaml.ok) expect(yaml.problems[0]?.line).toBeGreaterThanOrEqual(2);
     const json = parseTemplate('{\n  "Resources": {\n    "Topic": \n  }\n}');
-    expect(json).toMatchObject({ ok: false, problems: [{ line: 3, column: 14 }] });
+    expect(json).toMatchObject({ ok: false, problems: [{ line: 4, column: 3 }] });
   });
 
   it('refuses duplicate keys, naming the line of the second', () => {
@@ -61,5 +61,26 @@ describe('parseTemplate', () => {
       problems: [{ line: 1, message: expect.stringMatching(/Unknown tag !Reff/) }],
     });
     expect(parseTemplate('A: &x 1\nB: *x\n')).toMatchObject({ ok: false, problems: [{ line: 2 }] });
+  });
+});
+
+describe('parseTemplate on JSON', () => {
+  it('refuses trailing commas and comments, and names duplicate keys', () => {
+    expect(parseTemplate('{\n "a": [1, 2,]\n}')).toMatchObject({
+      ok: false,
+      problems: [{ line: 2, column: 13 }],
+    });
+    expect(parseTemplate('{ // note\n "a": 1\n}')).toMatchObject({ ok: false, problems: [{ line: 1 }] });
+    expect(parseTemplate('{\n "Resources": {},\n "Resources": {}\n}')).toMatchObject({
+      ok: false,
+      problems: [{ line: 3, column: 2, message: expect.stringMatching(/Duplicate key "Resources"/) }],
+    });
+  });
+
+  it('keeps a key named __proto__ as a key', () => {
+    const template = parsed('{"__proto__": {"x": 1}, "Resources": {}}');
+    expect(Object.keys(template.body as object)).toEqual(['__proto__', 'Resources']);
+    const yaml = parsed('__proto__: {x: 1}\nResources: {}\n');
+    expect(Object.keys(yaml.body as object)).toEqual(['__proto__', 'Resources']);
   });
 });

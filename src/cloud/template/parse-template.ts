@@ -1,28 +1,12 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { parseJsonTemplate } from './parse-json-template.ts';
+import type { ParsedTemplate, TemplateParseResult, TemplateSyntaxProblem } from './parsed-template.ts';
 import type { TemplatePathSegment } from './template-finding.ts';
+
+export type { ParsedTemplate, TemplateParseResult, TemplateSyntaxProblem } from './parsed-template.ts';
 
 /** CloudFormation refuses template bodies over 1 MB (the S3-hosted limit); so does Quarry, before parsing. */
 export const maxTemplateBytes = 1_000_000;
-
-/** A template read into plain values, with `!Ref`-style short forms turned into their long form. */
-export interface ParsedTemplate {
-  /** The top-level mapping (an empty object when the document is not a mapping; structure rules say so). */
-  body: unknown;
-  /** 1-based line and column of the value at `path`, or of its nearest ancestor that has one. */
-  locate(path: readonly TemplatePathSegment[]): { line: number; column: number } | undefined;
-}
-
-/** Why a text is not a template at all, with the position of the first problem when there is one. */
-export interface TemplateSyntaxProblem {
-  message: string;
-  line?: number;
-  column?: number;
-}
-
-/** Either a parsed template or the syntax problems that stopped parsing. */
-export type TemplateParseResult =
-  | { ok: true; template: ParsedTemplate }
-  | { ok: false; problems: TemplateSyntaxProblem[] };
 
 /**
  * Short-form intrinsic functions: the tag, and the long-form key it stands for. `!GetAtt` and
@@ -62,14 +46,13 @@ const shortForms: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Parses a YAML or JSON template (JSON is read as YAML 1.2, of which it is a subset, so both get the same
- * duplicate-key check and line numbers). Syntax errors, duplicate keys, unknown `!` tags and an empty
+ * Parses a YAML or JSON template; both get a duplicate-key check and line numbers. Syntax errors, duplicate keys, unknown `!` tags and an empty
  * document are returned as problems, never thrown.
  */
 export function parseTemplate(text: string): TemplateParseResult {
   if (text.trim() === '') return { ok: false, problems: [{ message: 'The template is empty.' }] };
-  const jsonProblem = strictJsonProblem(text);
-  if (jsonProblem) return { ok: false, problems: [jsonProblem] };
+  // JSON gets a strict JSON parser: YAML would accept `"key": }` as a null, and is slower at it.
+  if (/^\uFEFF?\s*[{[]/.test(text)) return parseJsonTemplate(text.replace(/^\uFEFF/, ''));
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const problems: TemplateSyntaxProblem[] = document.errors.map((error) => ({
@@ -89,31 +72,6 @@ export function parseTemplate(text: string): TemplateParseResult {
   if (body === null || body === undefined)
     return { ok: false, problems: [{ message: 'The template is empty.' }] };
   return { ok: true, template: { body, locate: (path) => locate(positions, lineCounter, path) } };
-}
-
-/**
- * YAML reads more than JSON allows (`"key": }` is a null there), so a file that starts like JSON must also
- * be strict JSON. Node 20's JSON errors often carry no offset; YAML's JSON schema finds most of the same
- * problems with a line and column.
- */
-function strictJsonProblem(text: string): TemplateSyntaxProblem | undefined {
-  if (!/^\uFEFF?\s*[{[]/.test(text)) return undefined;
-  try {
-    JSON.parse(text.replace(/^\uFEFF/, ''));
-    return undefined;
-  } catch (error) {
-    const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0];
-    const located = parseDocument(text, { schema: 'json' }).errors[0]?.linePos?.[0];
-    const offset = /position (\d+)/.exec((error as Error).message)?.[1];
-    if (located) return { message: `Invalid JSON: ${reason}`, line: located.line, column: located.col };
-    if (offset === undefined) return { message: `Invalid JSON: ${reason}` };
-    const before = text.slice(0, Number(offset)).split('\n');
-    return {
-      message: `Invalid JSON: ${reason}`,
-      line: before.length,
-      column: (before.at(-1)?.length ?? 0) + 1,
-    };
-  }
 }
 
 function firstLine(message: string): string {
@@ -165,7 +123,13 @@ class NodeConverter {
       const result: Record<string, unknown> = {};
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        result[key] = this.convert(pair.value, [...path, key]);
+        // defineProperty, not assignment: a key named `__proto__` must stay a key, not replace the prototype.
+        Object.defineProperty(result, key, {
+          value: this.convert(pair.value, [...path, key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         // The key's line, not the value's: a block mapping's value starts on the line after its key.
         if (isScalar(pair.key) && pair.key.range)
           this.positions.set(pathKey([...path, key]), pair.key.range[0]);
