@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { parseJsonTemplate } from './parse-json-template.ts';
-import type { ParsedTemplate, TemplateParseResult, TemplateSyntaxProblem } from './parsed-template.ts';
+import type { TemplateParseResult, TemplateSyntaxProblem } from './parsed-template.ts';
 import type { TemplatePathSegment } from './template-finding.ts';
 
 export type { ParsedTemplate, TemplateParseResult, TemplateSyntaxProblem } from './parsed-template.ts';
