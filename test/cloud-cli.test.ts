@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,13 @@ describe('quarry cloud validate', () => {
     expect(result.stdout).toMatch(/2 unreadable/);
   });
 
+  it('exits 1 when a folder holds no templates', async () => {
+    await mkdir(path.join(workspace.cwd, 'empty-folder'), { recursive: true });
+    const result = await workspace.run(['cloud', 'validate', 'empty-folder']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/No template files .* found in empty-folder/);
+  });
+
   it('searches folders for templates', async () => {
     await write('good.yaml', goodTemplate);
     const result = await workspace.run(['cloud', 'validate', '.', '--json']);
@@ -193,6 +200,14 @@ describe('quarry cloud cfn', () => {
     expect(await readFile(path.join(workspace.cwd, 'kept.report.md'), 'utf8')).toMatch(
       /## Remaining errors\n\n- `resource-type`/,
     );
+  });
+
+  it('marks a template with errors as a draft on stdout too', async () => {
+    fake.setReply(() => fenced(brokenTemplate));
+    const result = await workspace.run(['cloud', 'cfn', 'a queue', '--max-repairs', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^# DRAFT written by Quarry: 1 validation error remain/);
+    expect(result.stdout).toContain(brokenTemplate);
   });
 
   it('prints the result as JSON and stops when the model sends no YAML', async () => {

@@ -6,7 +6,7 @@ import {
   generateTemplate,
 } from '../../cloud/cfn/generate-template.ts';
 import { type Diagram, readDiagram } from '../../cloud/cfn/read-diagram.ts';
-import { writeTemplateOutputs } from '../../cloud/cfn/write-template-outputs.ts';
+import { draftBanner, writeTemplateOutputs } from '../../cloud/cfn/write-template-outputs.ts';
 import { loadResourceSpecification } from '../../cloud/template/aws-resource-specification.ts';
 import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
 import { resolveModel } from '../../models/model-registry.ts';
@@ -91,7 +91,11 @@ async function report(
     );
     return;
   }
-  if (!written && generated.template !== undefined) io.stdout(generated.template);
+  // A template with errors is marked on stdout too, so `> stack.yaml` cannot pass it off as finished.
+  if (!written && generated.template !== undefined)
+    io.stdout(
+      generated.status === 'valid' ? generated.template : `${draftBanner(generated)}${generated.template}`,
+    );
   const { errors, warnings } = generated.report;
   io.stderr(`${statusSentence(generated)}\n`);
   for (const finding of [...errors, ...warnings]) io.stderr(`${formatFinding(finding)}\n`);

@@ -31,6 +31,11 @@ export function registerCloudValidateCommand(
     .option('--json', 'print [{file, errors: [{rule, severity, message, path, line, column}], warnings}]')
     .action(async (inputs: string[], options: { json?: boolean }) => {
       const files = await expandInputs(inputs.map((input) => path.resolve(io.cwd, input)));
+      if (files.length === 0) {
+        io.stderr(`No template files (*.yaml, *.yml, *.json, *.template) found in ${inputs.join(', ')}.\n`);
+        setExitCode(validateExitCodes.unreadable);
+        return;
+      }
       const spec = await loadResourceSpecification({ cacheFolder: cacheFolder(io) });
       const reports: TemplateFileReport[] = [];
       for (const file of files) {

@@ -36,7 +36,8 @@ export async function writeTemplateOutputs(
   return { ...(templateFile ? { templateFile } : {}), reportFile };
 }
 
-function draftBanner(generated: GeneratedTemplate): string {
+/** The comment that heads a template still having errors: a YAML comment, so the file stays readable. */
+export function draftBanner(generated: GeneratedTemplate): string {
   const count = generated.report.errors.length;
   return `# DRAFT written by Quarry: ${count} validation error${count === 1 ? '' : 's'} remain (see the report). Do not deploy as is.\n`;
 }

@@ -39,6 +39,8 @@ export function loadResourceSpecification(
   if (!loading) {
     loading = compactFor(options.cacheFolder).then((compact) => new AwsResourceSpecification(compact));
     loaded.set(key, loading);
+    // A failed load (a broken installation) is not remembered: the next call tries again.
+    loading.catch(() => loaded.delete(key));
   }
   return loading;
 }
@@ -52,14 +54,20 @@ async function compactFor(cacheFolder: string | undefined): Promise<CompactSpeci
   const version = specificationVersion();
   if (cacheFolder === undefined) return compactSpecification(version);
   const file = path.join(cacheFolder, `cloudformation-spec-${version}.json`);
-  const cached = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as CompactSpecification,
-    () => undefined,
-  );
-  if (cached?.version === version) return cached;
+  const cached = await readCache(file);
+  if (cached?.version === version && typeof cached.resources === 'object') return cached;
   const compact = await compactSpecification(version);
   await writeCache(file, compact);
   return compact;
+}
+
+/** The cached specification, or `undefined` when it is missing or damaged (then it is made again). */
+async function readCache(file: string): Promise<CompactSpecification | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as CompactSpecification;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A cache that cannot be written (read-only home, full disk) only costs speed, never the validation. */

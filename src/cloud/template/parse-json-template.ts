@@ -1,5 +1,11 @@
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { lineLocator, type TemplateParseResult, type TemplateSyntaxProblem } from './parsed-template.ts';
+import {
+  lineLocator,
+  maxNestingDepth,
+  type TemplateParseResult,
+  type TemplateSyntaxProblem,
+  tooDeepMessage,
+} from './parsed-template.ts';
 
 /** jsonc-parser's error names, as sentences. */
 const errorMessages: Record<string, string> = {
@@ -40,7 +46,7 @@ export function parseJsonTemplate(text: string): TemplateParseResult {
   }));
   if (problems.length > 0 || !root)
     return { ok: false, problems: problems.length > 0 ? problems : [{ message: 'The template is empty.' }] };
-  const body = plainValue(root, problems, position);
+  const body = plainValue(root, problems, position, 0);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -62,9 +68,15 @@ function plainValue(
   node: Node,
   problems: TemplateSyntaxProblem[],
   position: (offset: number) => { line: number; column: number },
+  depth: number,
 ): unknown {
+  if (depth > maxNestingDepth) {
+    if (!problems.some((problem) => problem.message === tooDeepMessage))
+      problems.push({ message: tooDeepMessage, ...position(node.offset) });
+    return null;
+  }
   if (node.type === 'array')
-    return (node.children ?? []).map((child) => plainValue(child, problems, position));
+    return (node.children ?? []).map((child) => plainValue(child, problems, position, depth + 1));
   if (node.type !== 'object') return node.value;
   const result: Record<string, unknown> = {};
   for (const property of node.children ?? []) {
@@ -77,7 +89,7 @@ function plainValue(
         ...position(keyNode.offset),
       });
     Object.defineProperty(result, key, {
-      value: plainValue(valueNode, problems, position),
+      value: plainValue(valueNode, problems, position, depth + 1),
       enumerable: true,
       writable: true,
       configurable: true,

@@ -84,3 +84,23 @@ describe('parseTemplate on JSON', () => {
     expect(Object.keys(yaml.body as object)).toEqual(['__proto__', 'Resources']);
   });
 });
+
+describe('parseTemplate on deeply nested input', () => {
+  it('reports nesting beyond the limit instead of overflowing the stack, in YAML and JSON', () => {
+    const deepJson = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(parseTemplate(deepJson)).toMatchObject({
+      ok: false,
+      problems: [{ message: expect.stringMatching(/levels deep/) }],
+    });
+    const nestedJson = `{"Resources": ${'{"a": '.repeat(150)}1${'}'.repeat(150)}}`;
+    expect(parseTemplate(nestedJson)).toMatchObject({
+      ok: false,
+      problems: [{ message: expect.stringMatching(/levels deep/) }],
+    });
+    const deepYaml = `Resources: ${'['.repeat(150)}${']'.repeat(150)}\n`;
+    expect(parseTemplate(deepYaml)).toMatchObject({
+      ok: false,
+      problems: [{ message: expect.stringMatching(/levels deep/) }],
+    });
+  });
+});

@@ -1,6 +1,11 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { parseJsonTemplate } from './parse-json-template.ts';
-import type { TemplateParseResult, TemplateSyntaxProblem } from './parsed-template.ts';
+import {
+  maxNestingDepth,
+  type TemplateParseResult,
+  type TemplateSyntaxProblem,
+  tooDeepMessage,
+} from './parsed-template.ts';
 import type { TemplatePathSegment } from './template-finding.ts';
 
 export type { ParsedTemplate, TemplateParseResult, TemplateSyntaxProblem } from './parsed-template.ts';
@@ -50,6 +55,16 @@ const shortForms: ReadonlyMap<string, string> = new Map([
  * document are returned as problems, never thrown.
  */
 export function parseTemplate(text: string): TemplateParseResult {
+  try {
+    return parseText(text);
+  } catch (error) {
+    // The parsers recurse; a file nested thousands of levels deep overflows the stack before our limit.
+    if (error instanceof RangeError) return { ok: false, problems: [{ message: tooDeepMessage }] };
+    throw error;
+  }
+}
+
+function parseText(text: string): TemplateParseResult {
   if (text.trim() === '') return { ok: false, problems: [{ message: 'The template is empty.' }] };
   // JSON gets a strict JSON parser: YAML would accept `"key": }` as a null, and is slower at it.
   if (/^\uFEFF?\s*[{[]/.test(text)) return parseJsonTemplate(text.replace(/^\uFEFF/, ''));
@@ -112,6 +127,11 @@ class NodeConverter {
   convert(node: unknown, path: TemplatePathSegment[]): unknown {
     if (node === null || node === undefined) return null;
     const yamlNode = node as Node;
+    if (path.length > maxNestingDepth) {
+      if (!this.problems.some((problem) => problem.message === tooDeepMessage))
+        this.report(yamlNode, tooDeepMessage);
+      return null;
+    }
     if (yamlNode.range) this.positions.set(pathKey(path), yamlNode.range[0]);
     const tag = yamlNode.tag;
     if (tag?.startsWith('!') && !tag.startsWith('!!')) return this.convertTagged(yamlNode, tag, path);

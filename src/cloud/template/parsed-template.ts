@@ -20,6 +20,12 @@ export type TemplateParseResult =
   | { ok: true; template: ParsedTemplate }
   | { ok: false; problems: TemplateSyntaxProblem[] };
 
+/** Real templates nest a few dozen levels at most; the limit keeps every rule's walk off the stack's edge. */
+export const maxNestingDepth = 100;
+
+/** The problem reported for a template nested deeper than {@link maxNestingDepth}. */
+export const tooDeepMessage = `The template nests values more than ${maxNestingDepth} levels deep; no real template does.`;
+
 /** Turns offsets into 1-based lines and columns, with a binary search over line starts. */
 export function lineLocator(text: string): (offset: number) => { line: number; column: number } {
   const starts = [0];

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { maxTemplateBytes } from './parse-template.ts';
 import type { ResourceSpecification } from './resource-specification.ts';
 import type { TemplateFinding } from './template-finding.ts';
-import { validateTemplateText } from './validate-template.ts';
+import { tooLargeFinding, validateTemplateText } from './validate-template.ts';
 
 /** One file's findings, as `quarry cloud validate --json` prints them. */
 export interface TemplateFileReport {
@@ -24,20 +24,25 @@ export async function validateTemplateFile(
 ): Promise<TemplateFileReport> {
   const read = await readTemplateText(file);
   if ('unreadable' in read) return { file, errors: [], warnings: [], unreadable: read.unreadable };
-  if ('tooLarge' in read)
+  if ('tooLarge' in read) return { file, errors: [tooLargeFinding(read.tooLarge)], warnings: [] };
+  try {
+    return { file, ...validateTemplateText(read.text, spec) };
+  } catch (error) {
+    // A fault in one rule must not lose the reports of every other file in the run.
+    const reason = error instanceof Error ? error.message : String(error);
     return {
       file,
       errors: [
         {
-          rule: 'template-size',
+          rule: 'template-syntax',
           severity: 'error',
-          message: `The template is ${read.tooLarge} bytes; CloudFormation accepts at most ${maxTemplateBytes} (1 MB). Split it into nested stacks.`,
+          message: `Quarry could not check this template: ${reason}`,
           path: '',
         },
       ],
       warnings: [],
     };
-  return { file, ...validateTemplateText(read.text, spec) };
+  }
 }
 
 async function readTemplateText(

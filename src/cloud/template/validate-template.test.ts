@@ -147,3 +147,25 @@ describe('rain-directive', () => {
     expect(found).toEqual([expect.objectContaining({ severity: 'warning', line: 3 })]);
   });
 });
+
+describe('leniency for templates that a pre-processor rewrites', () => {
+  const broken = 'Resources:\n  A: {Type: AWS::S3::Buckett}\n';
+
+  it('is not triggered by the word Rain:: in a string, only by a directive', () => {
+    const report = validateTemplateText(`Description: "Rain:: notes"\n${broken}`, spec);
+    expect(report.errors.map((finding) => finding.rule)).toContain('resource-type');
+  });
+
+  it('is refused in strict mode, where the macro itself is an error', () => {
+    const report = validateTemplateText(`Transform: MyMacro\n${broken}`, spec, { strict: true });
+    expect(report.errors.map((finding) => finding.rule)).toEqual(['template-structure']);
+    expect(report.errors[0]?.message).toMatch(/the macro MyMacro rewrites this template/);
+  });
+});
+
+describe('validateTemplateText limits', () => {
+  it('refuses text over 1 MB before parsing it', () => {
+    const report = validateTemplateText(`Description: ${'x'.repeat(1_000_001)}\n`, spec);
+    expect(report.errors).toEqual([expect.objectContaining({ rule: 'template-size' })]);
+  });
+});

@@ -1,9 +1,9 @@
-import { type ParsedTemplate, parseTemplate } from './parse-template.ts';
+import { maxTemplateBytes, type ParsedTemplate, parseTemplate } from './parse-template.ts';
 import type { ResourceSpecification } from './resource-specification.ts';
 import { formatTemplatePath, type TemplateFinding } from './template-finding.ts';
 import type { TemplateRule } from './template-rule.ts';
 import { safetyRules, templateRules } from './template-rules.ts';
-import { awsTransforms, type TemplateView, viewTemplate } from './template-view.ts';
+import { awsTransforms, isMapping, type TemplateView, viewTemplate, walkValues } from './template-view.ts';
 
 /** What validation found, errors and warnings apart, each in file order. */
 export interface TemplateReport {
@@ -15,6 +15,11 @@ export interface TemplateReport {
 export interface ValidateOptions {
   /** The rules to run; default every rule Quarry has. */
   rules?: readonly TemplateRule[];
+  /**
+   * No leniency for templates a macro or rain rewrites: errors stay errors, and using such a pre-processor
+   * is an error itself. For templates Quarry generates, which must be deployable as they are.
+   */
+  strict?: boolean;
 }
 
 /** Runs every rule over a parsed template. */
@@ -26,9 +31,18 @@ export function validateTemplate(
   const context = { template: viewTemplate(template.body), spec };
   const rewriter = preprocessor(context.template);
   const findings: TemplateFinding[] = [];
+  if (rewriter !== undefined && options.strict) {
+    findings.push({
+      rule: 'template-structure',
+      severity: 'error',
+      message: `${rewriter} rewrites this template before CloudFormation reads it, so its result cannot be checked; write plain CloudFormation instead.`,
+      path: '',
+    });
+  }
+  const lenient = rewriter !== undefined && !options.strict;
   for (const rule of options.rules ?? templateRules) {
     for (const finding of rule.check(context)) {
-      const softened = rewriter !== undefined && finding.severity === 'error' && !safetyRules.has(rule.name);
+      const softened = lenient && finding.severity === 'error' && !safetyRules.has(rule.name);
       findings.push({
         rule: rule.name,
         severity: softened ? 'warning' : finding.severity,
@@ -56,8 +70,16 @@ export function validateTemplate(
 function preprocessor(template: TemplateView): string | undefined {
   const macros = [...template.transforms].filter((name) => !awsTransforms.has(name));
   if (macros.length > 0) return `the macro ${macros.join(', ')}`;
-  if (JSON.stringify(template.body).includes('"Rain::')) return 'rain pkg';
+  if (hasRainDirective(template.body)) return 'rain pkg';
   return undefined;
+}
+
+/** A `Rain::…` key (what a `!Rain::…` tag becomes), not merely the word in some string. */
+function hasRainDirective(body: unknown): boolean {
+  for (const { value } of walkValues(body, [])) {
+    if (isMapping(value) && Object.keys(value).some((key) => key.startsWith('Rain::'))) return true;
+  }
+  return false;
 }
 
 /**
@@ -69,6 +91,8 @@ export function validateTemplateText(
   spec: ResourceSpecification,
   options: ValidateOptions = {},
 ): TemplateReport {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > maxTemplateBytes) return { errors: [tooLargeFinding(bytes)], warnings: [] };
   const parsed = parseTemplate(text);
   if (parsed.ok) return validateTemplate(parsed.template, spec, options);
   return {
@@ -80,5 +104,15 @@ export function validateTemplateText(
       ...(problem.line === undefined ? {} : { line: problem.line, column: problem.column ?? 1 }),
     })),
     warnings: [],
+  };
+}
+
+/** The finding for a template over CloudFormation's 1 MB limit. */
+export function tooLargeFinding(bytes: number): TemplateFinding {
+  return {
+    rule: 'template-size',
+    severity: 'error',
+    message: `The template is ${bytes} bytes; CloudFormation accepts at most ${maxTemplateBytes} (1 MB). Split it into nested stacks.`,
+    path: '',
   };
 }
