@@ -25,11 +25,11 @@ export function* checkMapLookup(
     );
     return;
   }
-  if (isMapping(options) && 'DefaultValue' in options) return;
+  if (isMapping(options) && Object.hasOwn(options, 'DefaultValue')) return;
   const top = literalKey(topKey);
   const second = literalKey(secondKey);
   if (top === undefined) {
-    if (second !== undefined && !Object.values(mapping).some((entry) => isMapping(entry) && second in entry))
+    if (second !== undefined && !Object.values(mapping).some((entry) => hasKey(entry, second)))
       yield finding(
         'warning',
         lookup,
@@ -37,16 +37,24 @@ export function* checkMapLookup(
       );
     return;
   }
-  const entry = mapping[top];
+  const entry = Object.hasOwn(mapping, top) ? mapping[top] : undefined;
   if (!isMapping(entry)) {
     const hint = suggestion(top, Object.keys(mapping), `use one of its keys or add '${top}'.`);
     yield finding('error', lookup, `Mapping '${mapName}' has no top-level key '${top}'; ${hint}`);
     return;
   }
-  if (second !== undefined && !(second in entry)) {
+  if (second !== undefined && !hasKey(entry, second)) {
     const hint = suggestion(second, Object.keys(entry), `add it, or give Fn::FindInMap a DefaultValue.`);
     yield finding('warning', lookup, `Mapping '${mapName}' has no key '${second}' under '${top}'; ${hint}`);
   }
+}
+
+/**
+ * True when `entry` is a mapping with `key` of its own. The names come from the template, so `in` or a
+ * plain index would find `toString` or `__proto__` on every object's prototype.
+ */
+function hasKey(entry: unknown, key: string): boolean {
+  return isMapping(entry) && Object.hasOwn(entry, key);
 }
 
 /** A literal key (YAML may read `123` as a number; mapping keys are strings). */

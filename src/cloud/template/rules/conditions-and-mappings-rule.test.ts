@@ -80,6 +80,42 @@ Resources:
     ]);
   });
 
+  it('does not take names every object inherits for mapping keys', () => {
+    const text = `${sections}
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Condition: IsProdInUs
+    Properties:
+      Tags:
+        - {Key: a, Value: !FindInMap [RegionMap, __proto__, toString]}
+        - {Key: b, Value: !FindInMap [RegionMap, toString, Ami]}
+        - {Key: c, Value: !FindInMap [RegionMap, us-east-1, constructor]}
+        - {Key: d, Value: !FindInMap [RegionMap, !Ref 'AWS::Region', hasOwnProperty]}
+        - {Key: e, Value: !If [IsProd, a, b]}
+`;
+    expect(findings(text)).toEqual([
+      "error Resources/Bucket/Properties/Tags/0/Value/Fn::FindInMap :: Mapping 'RegionMap' has no top-level key '__proto__'; use one of its keys or add '__proto__'.",
+      "error Resources/Bucket/Properties/Tags/1/Value/Fn::FindInMap :: Mapping 'RegionMap' has no top-level key 'toString'; use one of its keys or add 'toString'.",
+      "warning Resources/Bucket/Properties/Tags/2/Value/Fn::FindInMap :: Mapping 'RegionMap' has no key 'constructor' under 'us-east-1'; add it, or give Fn::FindInMap a DefaultValue.",
+      "warning Resources/Bucket/Properties/Tags/3/Value/Fn::FindInMap :: No entry of mapping 'RegionMap' has the key 'hasOwnProperty'; check the name.",
+    ]);
+  });
+
+  it('finds a mapping key named __proto__ that the template declares', () => {
+    const text = `
+Mappings:
+  Odd:
+    __proto__: {constructor: value}
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !FindInMap [Odd, __proto__, constructor]
+`;
+    expect(findings(text)).toEqual([]);
+  });
+
   it('reports conditions that depend on each other in a cycle', () => {
     const text = `
 Conditions:

@@ -37,7 +37,8 @@ export const deletionPolicyRule: TemplateRule = {
   *check({ template, spec }) {
     for (const [name, resource] of template.resources) {
       const type = resource.Type;
-      if (typeof type !== 'string' || 'DeletionPolicy' in resource || coveredTypes.has(type)) continue;
+      if (typeof type !== 'string' || Object.hasOwn(resource, 'DeletionPolicy') || coveredTypes.has(type))
+        continue;
       if (spec.resourceType(type)?.stateful !== true) continue;
       const choice = snapshotTypes.has(type)
         ? 'DeletionPolicy: Snapshot or Retain'

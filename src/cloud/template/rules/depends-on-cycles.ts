@@ -4,52 +4,102 @@ export type DependencyGraph = ReadonlyMap<string, ReadonlySet<string>>;
 /**
  * One cycle per group of nodes that reach each other (a strongly connected component with more than one
  * node, or a node pointing at itself), as `[A, B, A]`: the shortest way from the group's first node, in
- * graph order, back to itself.
+ * graph order, back to itself. Linear in nodes plus edges: generated templates can hold thousands of
+ * conditions.
  */
 export function findCycles(graph: DependencyGraph): string[][] {
-  const order = [...graph.keys()];
+  const positions = new Map<string, number>();
+  for (const node of graph.keys()) positions.set(node, positions.size);
   const cycles: string[][] = [];
   for (const component of stronglyConnectedComponents(graph)) {
-    const members = new Set(component);
-    const start = order.find((node) => members.has(node));
+    const start = firstInOrder(component, positions);
     if (start === undefined) continue;
-    const cycle = shortestCycle(start, graph, members);
+    const cycle = shortestCycle(start, graph, new Set(component));
     if (cycle) cycles.push(cycle);
   }
   return cycles;
 }
 
-/** Tarjan's algorithm; templates hold at most a few hundred resources, so recursion is safe. */
+/** The member that comes first in graph order. */
+function firstInOrder(
+  component: readonly string[],
+  positions: ReadonlyMap<string, number>,
+): string | undefined {
+  let first: string | undefined;
+  let firstPosition = Number.POSITIVE_INFINITY;
+  for (const node of component) {
+    const position = positions.get(node) ?? Number.POSITIVE_INFINITY;
+    if (position < firstPosition) {
+      first = node;
+      firstPosition = position;
+    }
+  }
+  return first;
+}
+
+/** One step of the depth-first search: a node and the dependencies it has yet to follow. */
+interface Visit {
+  node: string;
+  next: Iterator<string>;
+}
+
+/**
+ * Tarjan's algorithm with an explicit stack instead of recursion: a chain of thousands of conditions would
+ * otherwise overflow the call stack, and rules must not throw.
+ */
 function stronglyConnectedComponents(graph: DependencyGraph): string[][] {
   const indexes = new Map<string, number>();
   const lowLinks = new Map<string, number>();
   const stack: string[] = [];
   const onStack = new Set<string>();
   const components: string[][] = [];
-  const visit = (node: string): void => {
+  const enter = (node: string): Visit => {
     indexes.set(node, indexes.size);
     lowLinks.set(node, indexes.size - 1);
     stack.push(node);
     onStack.add(node);
-    for (const next of graph.get(node) ?? []) {
-      if (!graph.has(next)) continue;
-      if (!indexes.has(next)) visit(next);
-      if (onStack.has(next)) lowLinks.set(node, Math.min(lowLinks.get(node) ?? 0, lowLinks.get(next) ?? 0));
-    }
-    if (lowLinks.get(node) !== indexes.get(node)) return;
-    const component: string[] = [];
-    let member: string | undefined;
-    do {
-      member = stack.pop();
-      if (member !== undefined) {
-        onStack.delete(member);
-        component.push(member);
-      }
-    } while (member !== undefined && member !== node);
-    components.push(component);
+    return { node, next: (graph.get(node) ?? new Set<string>()).values() };
   };
-  for (const node of graph.keys()) if (!indexes.has(node)) visit(node);
+  for (const root of graph.keys()) {
+    if (indexes.has(root)) continue;
+    const visits = [enter(root)];
+    while (visits.length > 0) {
+      const visit = visits.at(-1) as Visit;
+      const step = visit.next.next();
+      if (!step.done) {
+        const next = step.value;
+        if (!graph.has(next)) continue;
+        if (!indexes.has(next)) visits.push(enter(next));
+        else if (onStack.has(next)) lowerLink(lowLinks, visit.node, indexes.get(next));
+        continue;
+      }
+      visits.pop();
+      const parent = visits.at(-1);
+      if (parent) lowerLink(lowLinks, parent.node, lowLinks.get(visit.node));
+      if (lowLinks.get(visit.node) === indexes.get(visit.node))
+        components.push(popComponent(visit.node, stack, onStack));
+    }
+  }
   return components;
+}
+
+function lowerLink(lowLinks: Map<string, number>, node: string, candidate: number | undefined): void {
+  if (candidate === undefined) return;
+  lowLinks.set(node, Math.min(lowLinks.get(node) ?? candidate, candidate));
+}
+
+/** Pops the component whose root is `root` off Tarjan's stack. */
+function popComponent(root: string, stack: string[], onStack: Set<string>): string[] {
+  const component: string[] = [];
+  let member: string | undefined;
+  do {
+    member = stack.pop();
+    if (member !== undefined) {
+      onStack.delete(member);
+      component.push(member);
+    }
+  } while (member !== undefined && member !== root);
+  return component;
 }
 
 /** Breadth-first search from `start` back to itself, staying inside `members`. */
@@ -72,11 +122,12 @@ function shortestCycle(
   return undefined;
 }
 
+/** The way from `start` to `node` along the search's parent links. */
 function pathTo(node: string, start: string, parents: ReadonlyMap<string, string>): string[] {
   const path = [node];
   for (let current = node; current !== start; ) {
     current = parents.get(current) ?? start;
-    path.unshift(current);
+    path.push(current);
   }
-  return path;
+  return path.reverse();
 }

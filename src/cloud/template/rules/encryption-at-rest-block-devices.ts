@@ -27,7 +27,7 @@ export function* blockDeviceFindings(
   for (const [index, mapping] of mappings.entries()) {
     const ebs = isMapping(mapping) ? mapping.Ebs : undefined;
     if (!isMapping(ebs) || isTrueOrComputed(ebs.Encrypted)) continue;
-    if ('SnapshotId' in ebs && !('Encrypted' in ebs)) continue;
+    if (Object.hasOwn(ebs, 'SnapshotId') && !Object.hasOwn(ebs, 'Encrypted')) continue;
     const device =
       isMapping(mapping) && typeof mapping.DeviceName === 'string' ? ` ${mapping.DeviceName}` : '';
     yield {

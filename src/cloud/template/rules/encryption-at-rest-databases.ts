@@ -37,13 +37,17 @@ export function* databaseFindings(
   if (isTrueOrComputed(properties.StorageEncrypted)) return;
   if (type === 'AWS::RDS::DBInstance') {
     const engine = typeof properties.Engine === 'string' ? properties.Engine.toLowerCase() : '';
-    if (engine.startsWith('aurora') || inheritingInstanceProperties.some((key) => key in properties)) return;
+    if (
+      engine.startsWith('aurora') ||
+      inheritingInstanceProperties.some((key) => Object.hasOwn(properties, key))
+    )
+      return;
     yield finding(path, 'DB instance');
   }
   if (type === 'AWS::RDS::DBCluster') {
     if (
       properties.EngineMode === 'serverless' ||
-      inheritingClusterProperties.some((key) => key in properties)
+      inheritingClusterProperties.some((key) => Object.hasOwn(properties, key))
     )
       return;
     yield finding(path, 'DB cluster');

@@ -29,7 +29,7 @@ function* resourceFindings(
   properties: TemplateMapping,
   path: TemplatePathSegment[],
 ): Generator<RuleFinding> {
-  if (type === 'AWS::S3::Bucket' && !('BucketEncryption' in properties)) {
+  if (type === 'AWS::S3::Bucket' && !Object.hasOwn(properties, 'BucketEncryption')) {
     yield warning(
       path,
       'This bucket declares no BucketEncryption: S3 still encrypts new objects with S3-managed keys (since January 2023), but add BucketEncryption with SSE-KMS to choose the key and audit its use, or with AES256 to make the choice explicit.',
@@ -46,7 +46,7 @@ function* resourceFindings(
     );
   }
   if (type === 'AWS::DynamoDB::Table' || type === 'AWS::DynamoDB::GlobalTable') {
-    if (!('SSESpecification' in properties)) {
+    if (!Object.hasOwn(properties, 'SSESpecification')) {
       yield warning(
         path,
         'This table declares no SSESpecification: DynamoDB already encrypts it with an AWS owned key, so this is only about control; add SSESpecification with SSEEnabled: true to use a KMS key you can audit and revoke.',
@@ -59,7 +59,7 @@ function* resourceFindings(
 
 /** A volume made from a snapshot is encrypted exactly when the snapshot is, unless Encrypted says more. */
 function inheritsFromSnapshot(properties: TemplateMapping): boolean {
-  return 'SnapshotId' in properties && !('Encrypted' in properties);
+  return Object.hasOwn(properties, 'SnapshotId') && !Object.hasOwn(properties, 'Encrypted');
 }
 
 function warning(path: readonly TemplatePathSegment[], message: string): RuleFinding {

@@ -1,62 +1,10 @@
 import type { TemplatePathSegment } from '../template-finding.ts';
-import { isMapping, type TemplateMapping, type TemplateView } from '../template-view.ts';
-
-/** Identity policies grant their principal; resource policies say who may use one resource. */
-export type PolicyKind = 'identity' | 'resource';
-
-/** A policy document in a template, where it is and what kind it is. */
-export interface PolicyDocument {
-  document: unknown;
-  path: readonly TemplatePathSegment[];
-  kind: PolicyKind;
-}
+import { intrinsicName, isMapping, type TemplateMapping } from '../template-view.ts';
 
 /** A statement of a policy document. */
 export interface PolicyStatement {
   statement: TemplateMapping;
   path: readonly TemplatePathSegment[];
-}
-
-/** Where each resource type keeps its policy document. */
-const documentProperties: ReadonlyMap<string, { property: string; kind: PolicyKind }> = new Map([
-  ['AWS::IAM::Policy', { property: 'PolicyDocument', kind: 'identity' }],
-  ['AWS::IAM::ManagedPolicy', { property: 'PolicyDocument', kind: 'identity' }],
-  ['AWS::IAM::RolePolicy', { property: 'PolicyDocument', kind: 'identity' }],
-  ['AWS::IAM::UserPolicy', { property: 'PolicyDocument', kind: 'identity' }],
-  ['AWS::IAM::GroupPolicy', { property: 'PolicyDocument', kind: 'identity' }],
-  ['AWS::S3::BucketPolicy', { property: 'PolicyDocument', kind: 'resource' }],
-  ['AWS::SNS::TopicPolicy', { property: 'PolicyDocument', kind: 'resource' }],
-  ['AWS::SQS::QueuePolicy', { property: 'PolicyDocument', kind: 'resource' }],
-  ['AWS::KMS::Key', { property: 'KeyPolicy', kind: 'resource' }],
-  ['AWS::SecretsManager::ResourcePolicy', { property: 'ResourcePolicy', kind: 'resource' }],
-]);
-
-/** Types with a list of inline identity policies, `Policies: [{PolicyName, PolicyDocument}]`. */
-const inlinePolicyTypes: ReadonlySet<string> = new Set([
-  'AWS::IAM::Role',
-  'AWS::IAM::User',
-  'AWS::IAM::Group',
-]);
-
-/** Every policy document written as a mapping in the template's resources. */
-export function* policyDocuments(template: TemplateView): Generator<PolicyDocument> {
-  for (const [name, resource] of template.resources) {
-    const properties = resource.Properties;
-    if (typeof resource.Type !== 'string' || !isMapping(properties)) continue;
-    const path = ['Resources', name, 'Properties'];
-    const place = documentProperties.get(resource.Type);
-    if (place)
-      yield { document: properties[place.property], path: [...path, place.property], kind: place.kind };
-    if (!inlinePolicyTypes.has(resource.Type) || !Array.isArray(properties.Policies)) continue;
-    for (const [index, policy] of properties.Policies.entries()) {
-      if (!isMapping(policy)) continue;
-      yield {
-        document: policy.PolicyDocument,
-        path: [...path, 'Policies', index, 'PolicyDocument'],
-        kind: 'identity',
-      };
-    }
-  }
 }
 
 /** The statements of a document (`Statement` may be one mapping or a list). */
@@ -81,4 +29,60 @@ export function literalStrings(value: unknown): string[] | undefined {
 /** True when the statement allows (Effect is literally `Allow`). */
 export function isAllow(statement: TemplateMapping): boolean {
   return statement.Effect === 'Allow';
+}
+
+/** True for a Principal that is everyone: `*`, or `{AWS: '*'}` (alone or in a list). */
+export function isEveryone(principal: unknown): boolean {
+  if (principal === '*') return true;
+  if (!isMapping(principal)) return false;
+  return literalStrings(principal.AWS)?.includes('*') ?? false;
+}
+
+/**
+ * An ARN whose service, region, account and resource are all `*` (`arn:aws:*:*:*:*`, `arn:*:*:*:*:*`)
+ * matches every resource, just as `*` does. `Fn::Sub` with `${AWS::Partition}` for the partition counts too.
+ */
+export function isEveryResource(resource: unknown): boolean {
+  const text = subText(resource) ?? resource;
+  return text === '*' || (typeof text === 'string' && /^arn:[^:]*:\*:\*:\*:\*$/.test(text));
+}
+
+/** The text of an `Fn::Sub` whose only variable is the partition, with the variable put in. */
+function subText(value: unknown): string | undefined {
+  if (intrinsicName(value) !== 'Fn::Sub') return undefined;
+  const text = (value as TemplateMapping)['Fn::Sub'];
+  if (typeof text !== 'string') return undefined;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub's own ${} syntax, not a JavaScript template.
+  const resolved = text.replaceAll('${AWS::Partition}', 'aws');
+  return resolved.includes('${') ? undefined : resolved;
+}
+
+/**
+ * True when `value` (a statement's Action or Resource: one entry or a list) has an entry that `test`
+ * accepts. Computed entries are skipped; a literal `*` beside them still grants everything.
+ */
+export function someEntry(value: unknown, test: (entry: unknown) => boolean): boolean {
+  return Array.isArray(value) ? value.some(test) : test(value);
+}
+
+/**
+ * Condition keys that say how a request travels, not who sends it: a statement for everyone that only
+ * requires TLS (the common `aws:SecureTransport: true`) is still for everyone.
+ */
+const transportKeys: ReadonlySet<string> = new Set(['aws:securetransport', 's3:tlsversion']);
+
+/**
+ * True when the statement has a Condition that may limit who it applies to: any condition key other than
+ * the transport ones. A Condition computed by an intrinsic function may limit anything, so it counts.
+ */
+export function hasNarrowingCondition(statement: TemplateMapping): boolean {
+  if (!Object.hasOwn(statement, 'Condition')) return false;
+  const condition = statement.Condition;
+  if (!isMapping(condition) || intrinsicName(condition) !== undefined) return true;
+  return Object.values(condition).some(
+    (keys) =>
+      !isMapping(keys) ||
+      intrinsicName(keys) !== undefined ||
+      Object.keys(keys).some((key) => !transportKeys.has(key.toLowerCase())),
+  );
 }

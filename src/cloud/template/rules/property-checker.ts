@@ -30,7 +30,7 @@ export function checkPropertyMap(
   }
   if (!loops) {
     for (const [name, property] of specification) {
-      if (property.required && !(name in value)) problems.push({ kind: 'missing', name, path });
+      if (property.required && !Object.hasOwn(value, name)) problems.push({ kind: 'missing', name, path });
     }
   }
   return problems;
@@ -72,7 +72,9 @@ function checkValue(
       if (!isMapping(value)) return [mismatch(`a ${shape.name} mapping`, value, path)];
       return checkPropertyMap(value, shape.properties(), path);
     case 'tag':
-      return isMapping(value) && 'Key' in value ? [] : [mismatch('a tag ({Key, Value})', value, path)];
+      return isMapping(value) && Object.hasOwn(value, 'Key')
+        ? []
+        : [mismatch('a tag ({Key, Value})', value, path)];
     default:
       return checkScalar(value, shape, path);
   }

@@ -92,12 +92,12 @@ function serverlessPrefixes(view: TemplateView, declared: ReadonlyMap<string, st
  */
 function expandedPrefixes(view: TemplateView): string[] {
   const section = view.body.Resources;
-  if (isMapping(section) && 'Fn::Transform' in section) return [''];
+  if (isMapping(section) && Object.hasOwn(section, 'Fn::Transform')) return [''];
   const prefixes: string[] = [];
   for (const [name, resource] of view.resources) {
     const type = resource.Type;
     if (
-      (isMapping(type) && 'Rain::Module' in type) ||
+      (isMapping(type) && Object.hasOwn(type, 'Rain::Module')) ||
       (typeof type === 'string' && type.endsWith('::MODULE'))
     )
       prefixes.push(name);

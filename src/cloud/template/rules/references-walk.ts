@@ -26,7 +26,8 @@ export function* resolvedParts(body: TemplateMapping, options: ResolvedPartsOpti
   yield* entryParts(body.Resources, ['Resources'], noIdentifiers, options.includeResourceMetadata);
   yield* entryParts(body.Outputs, ['Outputs'], noIdentifiers, true);
   for (const section of ['Conditions', 'Rules', 'Globals']) {
-    if (section in body) yield { value: body[section], path: [section], loopIdentifiers: noIdentifiers };
+    if (Object.hasOwn(body, section))
+      yield { value: body[section], path: [section], loopIdentifiers: noIdentifiers };
   }
 }
 

@@ -15,18 +15,29 @@ export const resourceTypeRule: TemplateRule = {
   summary: 'resource types that exist in the CloudFormation resource specification',
   *check(context) {
     const macros = [...context.template.transforms].filter((name) => !awsTransforms.has(name));
+    // A generated template may repeat one unknown type thousands of times; each is looked up once.
+    const state: RunState = { macros, suggestions: new Map() };
     for (const [logicalId, resource] of context.template.resources) {
       if (typeof resource.Type !== 'string') continue;
-      yield* checkType(context, logicalId, resource.Type, macros);
+      yield* checkType(context, logicalId, resource.Type, state);
     }
   },
 };
+
+/** What one run of the rule shares between resources. */
+interface RunState {
+  macros: readonly string[];
+  /** {@link similarTypes} of each unknown type met so far. */
+  suggestions: Map<string, string[]>;
+  /** The known types by the last part of their name, lower case; built at the first unknown type. */
+  typesByLastPart?: Map<string, string[]>;
+}
 
 function* checkType(
   context: RuleContext,
   logicalId: string,
   type: string,
-  macros: readonly string[],
+  state: RunState,
 ): Iterable<RuleFinding> {
   const path = ['Resources', logicalId, 'Type'];
   if (type.startsWith('Custom::') && type.length > 'Custom::'.length) return;
@@ -40,13 +51,13 @@ function* checkType(
       };
     return;
   }
-  yield unknownType(context.spec.resourceTypeNames(), type, macros, path);
+  yield unknownType(context.spec.resourceTypeNames(), type, state, path);
 }
 
 function unknownType(
   names: readonly string[],
   type: string,
-  macros: readonly string[],
+  state: RunState,
   path: readonly string[],
 ): RuleFinding {
   if (type.endsWith('::MODULE') || !/^(AWS|Alexa)::/.test(type))
@@ -55,13 +66,17 @@ function unknownType(
       message: `${type} is not a public AWS type (a registry extension or module?); it must be activated in the account, and its properties are not checked.`,
       path,
     };
-  if (macros.length > 0)
+  if (state.macros.length > 0)
     return {
       severity: 'warning',
-      message: `${type} is not in the CloudFormation resource specification; the macro ${macros.join(', ')} may replace it, so this is only a warning.`,
+      message: `${type} is not in the CloudFormation resource specification; the macro ${state.macros.join(', ')} may replace it, so this is only a warning.`,
       path,
     };
-  const suggestion = similarTypes(type, names);
+  let suggestion = state.suggestions.get(type);
+  if (suggestion === undefined) {
+    suggestion = similarTypes(type, names, state);
+    state.suggestions.set(type, suggestion);
+  }
   return {
     severity: 'error',
     message: `${type} is not a CloudFormation resource type${suggestion.length > 0 ? `; did you mean ${suggestion.join(' or ')}?` : '.'}`,
@@ -70,9 +85,25 @@ function unknownType(
 }
 
 /** A close spelling (`AWS::S3::Buckett`), else types sharing the last part (`AWS::EC2::Bucket` → `AWS::S3::Bucket`). */
-function similarTypes(type: string, names: readonly string[]): string[] {
+function similarTypes(type: string, names: readonly string[], state: RunState): string[] {
   const closest = closestName(type, names);
   if (closest !== undefined) return [closest];
-  const lastPart = type.toLowerCase().split('::').pop() ?? '';
-  return names.filter((name) => name.toLowerCase().endsWith(`::${lastPart}`)).slice(0, 3);
+  state.typesByLastPart ??= groupByLastPart(names);
+  return (state.typesByLastPart.get(lastPart(type)) ?? []).slice(0, 3);
+}
+
+function groupByLastPart(names: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const name of names) {
+    const key = lastPart(name);
+    const group = groups.get(key);
+    if (group) group.push(name);
+    else groups.set(key, [name]);
+  }
+  return groups;
+}
+
+/** `bucket` for `AWS::S3::Bucket`. */
+function lastPart(type: string): string {
+  return type.toLowerCase().split('::').pop() ?? '';
 }

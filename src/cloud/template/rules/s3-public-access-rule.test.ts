@@ -97,6 +97,30 @@ Resources:
     ).toEqual(['warning Resources/Policy/Properties/PolicyDocument/Statement/0/Principal']);
   });
 
+  it('still counts a statement for everyone as public when its Condition only requires TLS', () => {
+    expect(
+      findings(
+        bucketPolicy(
+          `{Effect: Allow, Principal: '*', Action: 's3:PutObject', Resource: '*', Condition: {Bool: {aws:SecureTransport: 'true'}}}`,
+        ),
+      ),
+    ).toEqual(['error Resources/Policy/Properties/PolicyDocument/Statement/0/Principal']);
+    expect(
+      findings(
+        bucketPolicy(
+          `{Effect: Allow, Principal: '*', Action: 's3:GetObject', Resource: '*', Condition: {Bool: {AWS:SecureTransport: true}, NumericGreaterThanEquals: {s3:TlsVersion: 1.2}}}`,
+        ),
+      ),
+    ).toEqual(['warning Resources/Policy/Properties/PolicyDocument/Statement/0/Principal']);
+    expect(
+      findings(
+        bucketPolicy(
+          `{Effect: Allow, Principal: '*', Action: 's3:PutObject', Resource: '*', Condition: {Bool: {aws:SecureTransport: true}, StringEquals: {aws:PrincipalOrgID: o-1}}}`,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it('skips values of the wrong shape', () => {
     expect(findings(bucketPolicy('just-a-string'))).toEqual([]);
     expect(findings('Resources:\n  Bucket: {Type: AWS::S3::Bucket, Properties: [odd]}\n')).toEqual([]);

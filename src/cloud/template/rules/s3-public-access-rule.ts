@@ -1,7 +1,14 @@
 import type { RuleFinding, TemplatePathSegment } from '../template-finding.ts';
 import type { TemplateRule } from '../template-rule.ts';
 import { isMapping, type TemplateMapping } from '../template-view.ts';
-import { isAllow, literalStrings, policyDocuments, policyStatements } from './iam-wildcard-statements.ts';
+import { policyDocuments } from './iam-wildcard-documents.ts';
+import {
+  hasNarrowingCondition,
+  isAllow,
+  isEveryone,
+  literalStrings,
+  policyStatements,
+} from './iam-wildcard-statements.ts';
 
 const publicBlockFlags = [
   'BlockPublicAcls',
@@ -12,11 +19,11 @@ const publicBlockFlags = [
 
 /**
  * Buckets anyone may read or write. Anyone-may-write is an error (`AccessControl: PublicReadWrite`, or a
- * bucket policy allowing `*` an action other than Get/List without a Condition): strangers can fill, replace
- * or delete the data, and nobody needs that. Anyone-may-read is a warning (`PublicRead`, `AuthenticatedRead`,
- * which means any AWS account, a read-only public policy, or Block Public Access switched off): static
- * websites need it, but it deserves a second look; CloudFront with an origin access control usually serves
- * such a site better.
+ * bucket policy allowing `*` an action other than Get/List without a Condition that limits who; one that
+ * only requires TLS, `aws:SecureTransport`, does not): strangers can fill, replace or delete the data, and
+ * nobody needs that. Anyone-may-read is a warning (`PublicRead`, `AuthenticatedRead`, which means any AWS
+ * account, a read-only public policy, or Block Public Access switched off): static websites need it, but
+ * it deserves a second look; CloudFront with an origin access control usually serves such a site better.
  */
 export const s3PublicAccessRule: TemplateRule = {
   name: 's3-public-access',
@@ -68,12 +75,16 @@ function* checkBucket(properties: TemplateMapping, path: TemplatePathSegment[]):
   };
 }
 
-/** An Allow to everyone (`*`, `{AWS: '*'}`) without a Condition narrowing it. */
+/**
+ * An Allow to everyone (`*`, `{AWS: '*'}`) without a Condition that limits who: a Condition that only asks
+ * for TLS (`aws:SecureTransport`) still lets everyone in, over an encrypted connection.
+ */
 function publicStatement(
   statement: TemplateMapping,
   path: readonly TemplatePathSegment[],
 ): RuleFinding | undefined {
-  if (!isAllow(statement) || 'Condition' in statement || !isEveryone(statement.Principal)) return undefined;
+  if (!isAllow(statement) || hasNarrowingCondition(statement) || !isEveryone(statement.Principal))
+    return undefined;
   const actions = literalStrings(statement.Action);
   if (actions?.every((action) => /^s3:(Get|List)/i.test(action))) {
     return {
@@ -87,10 +98,4 @@ function publicStatement(
     message: `This bucket policy statement lets anyone on the internet ${actions?.join(', ') ?? 'perform computed actions'} on the bucket; name the principals that need it, or add a Condition that narrows it.`,
     path: [...path, 'Principal'],
   };
-}
-
-function isEveryone(principal: unknown): boolean {
-  if (principal === '*') return true;
-  if (!isMapping(principal)) return false;
-  return literalStrings(principal.AWS)?.includes('*') ?? false;
 }

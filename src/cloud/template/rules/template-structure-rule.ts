@@ -63,7 +63,11 @@ function error(message: string, path: readonly TemplatePathSegment[]): RuleFindi
 
 /** A mapping with none of the template's own sections is some other file (an event, a config …). */
 function looksLikeTemplate(body: TemplateMapping): boolean {
-  return 'Resources' in body || 'AWSTemplateFormatVersion' in body || 'Transform' in body;
+  return (
+    Object.hasOwn(body, 'Resources') ||
+    Object.hasOwn(body, 'AWSTemplateFormatVersion') ||
+    Object.hasOwn(body, 'Transform')
+  );
 }
 
 function* checkSections(body: TemplateMapping, transforms: ReadonlySet<string>): Iterable<RuleFinding> {
