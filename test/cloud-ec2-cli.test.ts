@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.ts';
 import { minecraftReply, minecraftRequest } from '../src/cloud/ec2/ec2-plan.test-support.ts';
 import type { Ec2PlanResult } from '../src/cloud/ec2/plan-ec2-launch.ts';
 import {
@@ -62,6 +64,25 @@ function awsEnvironment(): Record<string, string> {
 
 function ec2Run(args: string[]) {
   return workspace.run(['cloud', 'ec2', ...args]);
+}
+
+/** Runs `quarry cloud ec2` as on a terminal (interactive), typing `typed` when asked. */
+async function ec2RunOnTerminal(args: string[], typed: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['cloud', 'ec2', ...args], {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    environment: { HOME: workspace.cwd, QUARRY_LOG_LEVEL: 'warn', ...awsEnvironment() },
+    cwd: workspace.cwd,
+    interactive: true,
+    stdin: Readable.from([`${typed}\n`]),
+  });
+  return { code, stdout, stderr };
 }
 
 /** What `--json` prints. */
@@ -223,6 +244,37 @@ describe('quarry cloud ec2 --apply', () => {
     expect(ec2.instances).toEqual([]);
   });
 
+  it('refuses --apply --json without --yes before loading the model: JSON shows no plan to confirm', async () => {
+    const refused = await expectRefusedUpFront(
+      ['--apply', '--json', minecraftRequest],
+      /^error: --apply with --json needs --yes: the plan is not shown before the question in JSON output\.$/m,
+    );
+    expect(refused.stderr).toMatch(/^hint: .*--apply --json --yes/m);
+    expect(ec2.instances).toEqual([]);
+  });
+
+  it('shows a summary of the launch on standard error before asking on a terminal', async () => {
+    const declined = await ec2RunOnTerminal(['--apply', minecraftRequest], 'no');
+    expect(declined.code, declined.stderr).toBe(1);
+    expect(ec2.instances).toEqual([]);
+    const summary = declined.stderr.slice(declined.stderr.indexOf('About to launch in us-east-1:'));
+    expect(summary).toMatch(/^Instance type +t3\.medium \(2 vCPU, 4 GiB, x86_64, burstable\)$/m);
+    expect(summary).toMatch(/^Image +al2023-x86_64: Amazon Linux 2023 \(x86_64\)/m);
+    expect(summary).toMatch(/^Root volume +250 GiB gp3, encrypted/m);
+    expect(summary).toMatch(/^Ingress +udp 19132 from 0\.0\.0\.0\/0 \(Minecraft Bedrock IPv4\)$/m);
+    expect(summary).toMatch(/^ +udp 19133 from ::\/0 \(Minecraft Bedrock IPv6\)$/m);
+    expect(summary).toMatch(/^User data +3 lines$/m);
+    expect(summary).toMatch(/^Monthly cost +\$54\.02 estimated/m);
+    expect(summary).toMatch(
+      /Launch t3\.medium in us-east-1 \(about \$54\.02 a month\)\? Type yes to launch: Not launched/,
+    );
+
+    const confirmed = await ec2RunOnTerminal(['--apply', minecraftRequest], 'yes');
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stderr).toContain('About to launch in us-east-1:');
+    expect(ec2.instances).toHaveLength(1);
+  });
+
   it('deletes the security group when RunInstances fails', async () => {
     ec2.failNext('RunInstances', 'VcpuLimitExceeded');
     const result = await ec2Run(['--apply', '--yes', minecraftRequest]);
@@ -254,8 +306,39 @@ describe('quarry cloud ec2: guard rails and bad input', () => {
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stdout).toMatch(/^Ingress +tcp 22 from 0\.0\.0\.0\/0 \(SSH\)$/m);
     expect(allowed.stderr).toMatch(
-      /^warning: Ports 22-22\/tcp \(SSH or RDP\) are open to 0\.0\.0\.0\/0, the whole internet/m,
+      /^warning: SSH \(port 22\) is open to the whole internet \(tcp 22 from 0\.0\.0\.0\/0\): allowed by --allow-open-admin-ports/m,
     );
+  });
+
+  it('refuses SSH opened to the whole internet in two halves, and warns about an open database', async () => {
+    const half = (cidr: string) => ({ ...sshFromWorld, cidr });
+    openai.setReply(() => minecraftReply({ ingressRules: [half('0.0.0.0/1'), half('128.0.0.0/1')] }));
+    const refused = await ec2Run([minecraftRequest]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /\[open-admin-port\] Ingress rules 1 and 2 \(tcp 22 from 0\.0\.0\.0\/1; tcp 22 from 128\.0\.0\.0\/1\) together open SSH \(port 22\) to the whole internet\. .*wider than an IPv4 \/16 or an IPv6 \/32/,
+    );
+
+    const postgres = { protocol: 'tcp', fromPort: 5432, toPort: 5432, cidr: '0::/0', description: 'db' };
+    openai.setReply(() => minecraftReply({ ingressRules: [postgres] }));
+    const warned = await ec2Run([minecraftRequest]);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stdout).toMatch(/^Ingress +tcp 5432 from ::\/0 \(db\)$/m);
+    expect(warned.stderr).toMatch(
+      /^warning: PostgreSQL \(port 5432\) is open to the whole internet \(tcp 5432 from ::\/0\): a database is rarely meant/m,
+    );
+  });
+
+  it('refuses an AMI id the request does not name', async () => {
+    openai.setReply(() => minecraftReply({ image: 'ami-0123456789abcdef0' }));
+    const result = await ec2Run([minecraftRequest]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: .*\[image\] The image ami-0123456789abcdef0 is an AMI id the request does not name; .*Known aliases: al2023-x86_64, /m,
+    );
+    const named = await ec2Run([`${minecraftRequest}, on ami-0123456789abcdef0`]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout).toMatch(/^Image +ami-0123456789abcdef0: explicit AMI/m);
   });
 
   it('refuses a type outside --allow-types, naming the nearest allowed choices', async () => {

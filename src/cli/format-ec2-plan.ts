@@ -26,44 +26,83 @@ export function formatEc2Plan(result: Ec2PlanResult): string {
 
 function settingRows(result: Ec2PlanResult): string[][] {
   const { plan, cost } = result;
-  const type = plan.instanceType;
-  const rows: string[][] = [
-    [
-      'Instance type',
-      `${type.name} (${type.vcpus} vCPU, ${type.memoryGiB} GiB, ${type.architecture}${type.burstable ? ', burstable' : ''})`,
-    ],
-    ['Image', `${plan.image.specifier}: ${plan.image.description} (${plan.image.imageId})`],
-    [
-      'Root volume',
-      `${plan.rootVolume.sizeGiB} GiB ${plan.rootVolume.volumeType}, encrypted, deleted with the instance`,
-    ],
+  return [
+    instanceRow(result),
+    imageRow(result),
+    volumeRow(result),
     ['Termination protection', plan.terminationProtection ? 'on' : 'off'],
     ['Key pair', plan.keyPairName ?? 'none'],
-    ...multiline(
-      'Ingress',
-      plan.ingressRules.map(
-        (rule) =>
-          `${rule.protocol} ${rule.fromPort === rule.toPort ? rule.fromPort : `${rule.fromPort}-${rule.toPort}`} from ${rule.cidr}${rule.description ? ` (${rule.description})` : ''}`,
-      ),
-      'none (the VPC default security group)',
-    ),
+    ...ingressRows(result),
     ...multiline(
       'Tags',
       plan.tags.map((tag) => `${tag.key}=${tag.value}`),
       'none',
     ),
-    [
-      'User data',
-      plan.userData === undefined ? 'none' : `${plan.userData.trimEnd().split('\n').length} lines`,
-    ],
-    [
-      'Monthly cost',
-      `${formatUsd(cost.monthlyUsd)} estimated (${cost.priceRegion} list prices${cost.borrowedPrices ? `, not ${result.region}'s` : ''})`,
-    ],
+    userDataRow(result),
+    costRow(result),
     ...cost.lines.map((line) => ['', `${formatUsd(line.monthlyUsd)} ${line.item} (${line.basis})`]),
     ...cost.notes.map((note) => ['', `note: ${note}`]),
   ];
-  return rows;
+}
+
+/**
+ * What `--apply` is about to launch, shown on standard error right before the question, so the answer is
+ * given with the plan in view even when the full plan scrolled away: type, image, volume, ingress rules,
+ * user data and cost.
+ */
+export function formatLaunchSummary(result: Ec2PlanResult): string {
+  const rows = [
+    instanceRow(result),
+    imageRow(result),
+    volumeRow(result),
+    ...ingressRows(result),
+    userDataRow(result),
+    costRow(result),
+  ];
+  return `About to launch in ${result.region}:\n${formatTable(['SETTING', 'VALUE'], rows)}\n`;
+}
+
+function instanceRow({ plan }: Ec2PlanResult): string[] {
+  const type = plan.instanceType;
+  return [
+    'Instance type',
+    `${type.name} (${type.vcpus} vCPU, ${type.memoryGiB} GiB, ${type.architecture}${type.burstable ? ', burstable' : ''})`,
+  ];
+}
+
+function imageRow({ plan }: Ec2PlanResult): string[] {
+  return ['Image', `${plan.image.specifier}: ${plan.image.description} (${plan.image.imageId})`];
+}
+
+function volumeRow({ plan }: Ec2PlanResult): string[] {
+  return [
+    'Root volume',
+    `${plan.rootVolume.sizeGiB} GiB ${plan.rootVolume.volumeType}, encrypted, deleted with the instance`,
+  ];
+}
+
+function ingressRows({ plan }: Ec2PlanResult): string[][] {
+  return multiline(
+    'Ingress',
+    plan.ingressRules.map(
+      (rule) =>
+        `${rule.protocol} ${rule.fromPort === rule.toPort ? rule.fromPort : `${rule.fromPort}-${rule.toPort}`} from ${rule.cidr}${rule.description ? ` (${rule.description})` : ''}`,
+    ),
+    'none (the VPC default security group)',
+  );
+}
+
+function userDataRow({ plan }: Ec2PlanResult): string[] {
+  if (plan.userData === undefined) return ['User data', 'none'];
+  const lines = plan.userData.trimEnd().split('\n').length;
+  return ['User data', `${lines} ${lines === 1 ? 'line' : 'lines'}`];
+}
+
+function costRow({ cost, region }: Ec2PlanResult): string[] {
+  return [
+    'Monthly cost',
+    `${formatUsd(cost.monthlyUsd)} estimated (${cost.priceRegion} list prices${cost.borrowedPrices ? `, not ${region}'s` : ''})`,
+  ];
 }
 
 function multiline(label: string, values: string[], empty: string): string[][] {

@@ -23,6 +23,11 @@ export interface FakeInstanceType {
 export interface FakeEc2Options {
   /** Types the region offers; default {@link defaultFakeInstanceTypes}. */
   instanceTypes?: FakeInstanceType[];
+  /**
+   * At most this many DescribeInstanceTypes results per page (fewer when `MaxResults` asks), the rest
+   * behind a `NextToken`, as EC2 pages. Default: every result on one page, unless `MaxResults` limits it.
+   */
+  pageSize?: number;
 }
 
 /** A running fake; see {@link startFakeEc2Server}. */
@@ -40,6 +45,11 @@ export interface FakeEc2Server {
   failNext(action: string, code: string, status?: number, times?: number): void;
   /** Dry runs of these actions answer `UnauthorizedOperation`, as for credentials without the permission. */
   denyDryRun(actions: string[]): void;
+  /**
+   * The next `times` real calls of `action` do their work and never answer, as when the network drops
+   * the response: the client times out not knowing whether the call took effect.
+   */
+  hangNext(action: string, times?: number): void;
   /** Forgets recorded requests, state, injected failures and denials. */
   reset(): void;
   close(): Promise<void>;
@@ -101,16 +111,20 @@ interface ActionContext {
   params: Record<string, string>;
   state: FakeEc2Server;
   instanceTypes: FakeInstanceType[];
+  pageSize: number | undefined;
 }
 
-/** Each action answers with the inner XML of its `<…Response>`, or throws an {@link Ec2Fault}. */
-const actions: Record<string, (context: ActionContext) => string> = {
-  DescribeInstanceTypes: describeInstanceTypes,
-  CreateSecurityGroup: createSecurityGroup,
-  AuthorizeSecurityGroupIngress: authorizeIngress,
-  DeleteSecurityGroup: deleteSecurityGroup,
-  RunInstances: runInstances,
-};
+/**
+ * Each action answers with the inner XML of its `<…Response>`, or throws an {@link Ec2Fault}. A Map, so an
+ * `Action` such as `constructor` finds nothing rather than `Object.prototype.constructor`.
+ */
+const actions: ReadonlyMap<string, (context: ActionContext) => string> = new Map([
+  ['DescribeInstanceTypes', describeInstanceTypes],
+  ['CreateSecurityGroup', createSecurityGroup],
+  ['AuthorizeSecurityGroupIngress', authorizeIngress],
+  ['DeleteSecurityGroup', deleteSecurityGroup],
+  ['RunInstances', runInstances],
+]);
 
 /**
  * A loopback stand-in for Amazon EC2 speaking the EC2 query protocol that `@aws-sdk/client-ec2` v3 uses:
@@ -119,11 +133,15 @@ const actions: Record<string, (context: ActionContext) => string> = {
  * shape `<Response><Errors><Error><Code>…</Code><Message>…</Message></Error></Errors><RequestID>…`.
  * `DryRun=true` is answered like EC2 does: HTTP 412 `DryRunOperation` when the call would succeed, 403
  * `UnauthorizedOperation` (with an encoded authorization message) when denied. It keeps security groups
- * and launched instances, records every request and injects failures per action.
+ * and launched instances, pages DescribeInstanceTypes with `NextToken`, launches once per RunInstances
+ * `ClientToken` (a repeated token answers with the same instance, as EC2 does), records every request,
+ * and injects failures and unanswered calls per action.
  */
 export async function startFakeEc2Server(options: FakeEc2Options = {}): Promise<FakeEc2Server> {
   const instanceTypes = options.instanceTypes ?? defaultFakeInstanceTypes;
   const failures = new Map<string, { code: string; status: number; times: number }>();
+  const hangs = new Map<string, number>();
+  const unanswered = new Set<ServerResponse>();
   let denied = new Set<string>();
   const server = createServer((request, response) => {
     readBody(request)
@@ -140,11 +158,18 @@ export async function startFakeEc2Server(options: FakeEc2Options = {}): Promise<
           failure.times -= 1;
           throw new Ec2Fault(failure.status, failure.code, `Injected failure (${failure.code}).`);
         }
-        const handler = actions[action];
+        const handler = actions.get(action);
         if (handler === undefined)
           throw new Ec2Fault(400, 'InvalidAction', `The action ${action} is not valid.`);
         if (dryRun) throw dryRunFault(action, denied);
-        sendResult(response, action, handler({ params, state, instanceTypes }));
+        const inner = handler({ params, state, instanceTypes, pageSize: options.pageSize });
+        const hang = hangs.get(action) ?? 0;
+        if (hang > 0) {
+          hangs.set(action, hang - 1);
+          unanswered.add(response);
+          return;
+        }
+        sendResult(response, action, inner);
       })
       .catch((error: unknown) => sendError(response, error));
   });
@@ -162,12 +187,18 @@ export async function startFakeEc2Server(options: FakeEc2Options = {}): Promise<
     denyDryRun(actionNames) {
       denied = new Set(actionNames);
     },
+    hangNext(action, times = 1) {
+      hangs.set(action, times);
+    },
     reset() {
       state.requests.length = 0;
       state.instances.length = 0;
       state.deletedGroups.length = 0;
       state.securityGroups.clear();
       failures.clear();
+      hangs.clear();
+      for (const response of unanswered) response.destroy();
+      unanswered.clear();
       denied = new Set();
     },
     close: async () => {
@@ -200,7 +231,7 @@ function listParam(params: Record<string, string>, prefix: string): string[] {
   return values;
 }
 
-function describeInstanceTypes({ params, instanceTypes }: ActionContext): string {
+function describeInstanceTypes({ params, instanceTypes, pageSize }: ActionContext): string {
   const filterName = params['Filter.1.Name'];
   const wanted =
     filterName === 'instance-type' ? listParam(params, 'Filter.1.Value') : listParam(params, 'InstanceType');
@@ -215,8 +246,13 @@ function describeInstanceTypes({ params, instanceTypes }: ActionContext): string
       `The following supplied instance types do not exist: [${unknown.join(', ')}]`,
     );
   }
-  const items = instanceTypes
-    .filter((type) => wanted.length === 0 || wanted.includes(type.instanceType))
+  const matching = instanceTypes.filter((type) => wanted.length === 0 || wanted.includes(type.instanceType));
+  const query = wanted.join(',');
+  const start = pageStart(params.NextToken, query);
+  const end = Math.min(matching.length, start + pageLength(params.MaxResults, pageSize));
+  const nextToken = end < matching.length ? `<nextToken>${pageToken(end, query)}</nextToken>` : '';
+  const items = matching
+    .slice(start, end)
     .map(
       (type) =>
         `<item><instanceType>${type.instanceType}</instanceType><currentGeneration>true</currentGeneration>` +
@@ -224,7 +260,34 @@ function describeInstanceTypes({ params, instanceTypes }: ActionContext): string
         `<vCpuInfo><defaultVCpus>${type.vcpus}</defaultVCpus></vCpuInfo>` +
         `<memoryInfo><sizeInMiB>${type.memoryMiB}</sizeInMiB></memoryInfo></item>`,
     );
-  return `<instanceTypeSet>${items.join('')}</instanceTypeSet>`;
+  return `<instanceTypeSet>${items.join('')}</instanceTypeSet>${nextToken}`;
+}
+
+/** Results per page: EC2 takes `MaxResults` from 5 to 100; the fake's `pageSize` may make pages smaller. */
+function pageLength(maxResults: string | undefined, pageSize: number | undefined): number {
+  if (maxResults !== undefined && !(Number(maxResults) >= 5 && Number(maxResults) <= 100)) {
+    throw new Ec2Fault(400, 'InvalidParameterValue', `MaxResults must be from 5 to 100, not ${maxResults}.`);
+  }
+  return Math.min(Number(maxResults ?? Number.POSITIVE_INFINITY), pageSize ?? Number.POSITIVE_INFINITY);
+}
+
+/** An opaque token naming where the next page starts, valid only for the same query (as EC2's are). */
+function pageToken(start: number, query: string): string {
+  return Buffer.from(JSON.stringify({ start, query })).toString('base64url');
+}
+
+function pageStart(token: string | undefined, query: string): number {
+  if (token === undefined) return 0;
+  try {
+    const page = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      start?: unknown;
+      query?: unknown;
+    };
+    if (typeof page.start === 'number' && page.query === query) return page.start;
+  } catch {
+    // An unreadable token is answered like a token for another query.
+  }
+  throw new Ec2Fault(400, 'InvalidParameterValue', 'The NextToken does not belong to this request.');
 }
 
 function createSecurityGroup({ params, state }: ActionContext): string {
@@ -285,8 +348,14 @@ function runInstances({ params, state, instanceTypes }: ActionContext): string {
       throw new Ec2Fault(400, 'InvalidGroup.NotFound', `The security group '${groupId}' does not exist`);
     }
   }
-  const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
-  state.instances.push({ instanceId, params });
+  // A token seen before answers with the instance it launched: a retried call must not launch twice.
+  const token = params.ClientToken;
+  const earlier =
+    token === undefined
+      ? undefined
+      : state.instances.find((instance) => instance.params.ClientToken === token);
+  const instanceId = earlier?.instanceId ?? `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  if (earlier === undefined) state.instances.push({ instanceId, params });
   return (
     `<reservationId>r-${randomBytes(8).toString('hex').slice(0, 17)}</reservationId><ownerId>123456789012</ownerId>` +
     `<groupSet/><instancesSet><item><instanceId>${instanceId}</instanceId>` +

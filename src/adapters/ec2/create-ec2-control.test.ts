@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeEc2Server, startFakeEc2Server } from '../../../test/support/fake-ec2-server.ts';
+import {
+  defaultFakeInstanceTypes,
+  type FakeEc2Server,
+  startFakeEc2Server,
+} from '../../../test/support/fake-ec2-server.ts';
 import { QuarryError } from '../../core/errors/index.ts';
 import type { LaunchRequest } from '../../core/ports/ec2-control.ts';
 import { rejectionOf } from '../../models/language-runtime.test-support.ts';
@@ -19,15 +23,19 @@ beforeAll(async () => {
 beforeEach(() => fake.reset());
 afterAll(() => fake.close());
 
-function control() {
+function control(endpoint = fake.endpoint, timeoutMs = 5000) {
   return createEc2Control({
     region: 'us-east-1',
-    endpoint: fake.endpoint,
+    endpoint,
     credentials: { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey },
     createToken: () => 'token-1',
-    timeoutMs: 5000,
+    timeoutMs,
   });
 }
+
+/** What the ambiguous-launch error must say to let the user find the instance. */
+const mayHaveLaunched =
+  /^EC2 RunInstances got no clear answer in us-east-1 \((ETIMEDOUT|TimeoutError).*\): the instance may have been launched \(ClientToken token-1\)\. Check with: aws ec2 describe-instances --region us-east-1 --filters Name=client-token,Values=token-1\./;
 
 const request: LaunchRequest = {
   imageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
@@ -63,6 +71,20 @@ describe('createEc2Control against the fake EC2 query API', () => {
       'Filter.1.Name': 'instance-type',
       'Filter.1.Value.3': 'm7i.large',
     });
+  });
+
+  it('follows NextToken through every page of DescribeInstanceTypes', async () => {
+    const paged = await startFakeEc2Server({ pageSize: 5 });
+    try {
+      const names = [...defaultFakeInstanceTypes.slice(0, 12).map((type) => type.instanceType), 'x9.large'];
+      const facts = await control(paged.endpoint).describeInstanceTypes(names);
+      expect(facts.map((fact) => fact.instanceType).sort()).toEqual(names.slice(0, 12).sort());
+      const calls = paged.requests.filter((entry) => entry.action === 'DescribeInstanceTypes');
+      expect(calls.map((entry) => entry.params.NextToken === undefined)).toEqual([true, false, false]);
+      for (const call of calls) expect(call.params['Filter.1.Value.13']).toBe('x9.large');
+    } finally {
+      await paged.close();
+    }
   });
 
   it('reads DryRunOperation as allowed and creates nothing', async () => {
@@ -131,6 +153,48 @@ describe('createEc2Control against the fake EC2 query API', () => {
     expect(fake.deletedGroups).toHaveLength(1);
     expect(fake.instances).toHaveLength(0);
     expect(JSON.stringify({ message: error.message, hint: error.hint })).not.toContain(secretAccessKey);
+  });
+
+  it('keeps the group when RunInstances times out, saying the instance may exist and how to find it', async () => {
+    // Every attempt launches (once, by client token) but the answer never arrives.
+    fake.hangNext('RunInstances', 5);
+    const error = await rejectionOf(control(fake.endpoint, 300).launch(request));
+    expect(QuarryError.is(error)).toBe(true);
+    expect(error.message).toMatch(mayHaveLaunched);
+    expect(error.message).toMatch(
+      /The security group (sg-\w+) was kept for it; if no instance was launched, delete it with aws ec2 delete-security-group --region us-east-1 --group-id \1\.$/,
+    );
+    expect(error.hint).toMatch(/new client token/);
+    expect(fake.deletedGroups).toEqual([]);
+    expect(fake.securityGroups.size).toBe(1);
+    expect(fake.instances).toHaveLength(1);
+    const runs = fake.requests.filter((entry) => entry.action === 'RunInstances');
+    expect(runs.length).toBeGreaterThan(1);
+    expect(new Set(runs.map((entry) => entry.params.ClientToken))).toEqual(new Set(['token-1']));
+  });
+
+  it('keeps the group when EC2 answers with a generic server error, which does not say', async () => {
+    fake.failNext('RunInstances', 'InternalError', 500, 5);
+    const error = await rejectionOf(control().launch(request));
+    expect(error.message).toMatch(
+      /^EC2 RunInstances got no clear answer in us-east-1 \(InternalError: .*Values=token-1\./,
+    );
+    expect(fake.deletedGroups).toEqual([]);
+  });
+
+  it('launches once when an attempt timed out and the retry was answered', async () => {
+    fake.hangNext('RunInstances', 1);
+    const result = await control(fake.endpoint, 300).launch(request);
+    expect(fake.instances.map((instance) => instance.instanceId)).toEqual([result.instanceId]);
+    expect(fake.securityGroups.has(result.securityGroupId ?? '')).toBe(true);
+  });
+
+  it('says the instance may exist when a launch without a group gets no answer', async () => {
+    fake.hangNext('RunInstances', 5);
+    const { securityGroup: _, ...withoutGroup } = request;
+    const error = await rejectionOf(control(fake.endpoint, 300).launch(withoutGroup));
+    expect(error.message).toMatch(mayHaveLaunched);
+    expect(error.message).not.toContain('security group');
   });
 
   it('deletes the group when the ingress rules are refused', async () => {

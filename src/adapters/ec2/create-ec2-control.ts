@@ -13,6 +13,7 @@ import { describeInstanceTypes } from './describe-instance-types.ts';
 import { dryRunCheck } from './dry-run-check.ts';
 import { describeEc2Error, toEc2QuarryError } from './ec2-errors.ts';
 import { authorizeInput, createGroupInput, runInstancesInput } from './ec2-launch-input.ts';
+import { mayHaveLaunchedError, recordAttempts } from './launch-attempts.ts';
 
 /** Options of {@link createEc2Control}. */
 export interface Ec2ControlOptions {
@@ -64,7 +65,9 @@ function createClient(options: Ec2ControlOptions): EC2Client {
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
+    // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes, and a call
+    // EC2 never answers waits forever.
+    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
   });
 }
 
@@ -74,27 +77,42 @@ async function launch(
   request: LaunchRequest,
   clientToken: string,
 ): Promise<LaunchResult> {
-  let groupId: string | undefined;
   const group = request.securityGroup;
-  if (group !== undefined) {
-    groupId = await createGroup(client, region, group, request);
-    try {
-      await client.send(new AuthorizeSecurityGroupIngressCommand(authorizeInput(groupId, group.ingress)));
-    } catch (error) {
-      throw await failedAfterGroup(client, region, groupId, 'AuthorizeSecurityGroupIngress', error);
-    }
-  }
+  const groupId =
+    group === undefined ? undefined : await createAuthorizedGroup(client, region, group, request);
+  const command = new RunInstancesCommand(runInstancesInput(request, groupId, clientToken));
+  const attempts = recordAttempts(command);
+  let instanceId: string | undefined;
   try {
-    const output = await client.send(
-      new RunInstancesCommand(runInstancesInput(request, groupId, clientToken)),
-    );
-    const instanceId = output.Instances?.[0]?.InstanceId;
-    if (!instanceId) throw new UpstreamError('EC2 RunInstances answered without an instance id.');
-    return { instanceId, ...(groupId === undefined ? {} : { securityGroupId: groupId }) };
+    instanceId = (await client.send(command)).Instances?.[0]?.InstanceId;
   } catch (error) {
+    if (attempts.unclear.length > 0) throw mayHaveLaunchedError(error, { region, clientToken, groupId });
+    // Every attempt was refused by EC2 (or none was sent): nothing was launched, so the group can go.
     if (groupId === undefined) throw toEc2QuarryError(error, 'RunInstances', region);
     throw await failedAfterGroup(client, region, groupId, 'RunInstances', error);
   }
+  if (!instanceId) {
+    // EC2 accepted the call, so an instance probably exists: keep the group and say how to find it.
+    const error = Object.assign(new Error('the answer held no instance id'), { name: 'MissingInstanceId' });
+    throw mayHaveLaunchedError(error, { region, clientToken, groupId });
+  }
+  return { instanceId, ...(groupId === undefined ? {} : { securityGroupId: groupId }) };
+}
+
+/** Creates the group and authorizes its rules; when the rules are refused, deletes the group again. */
+async function createAuthorizedGroup(
+  client: EC2Client,
+  region: string,
+  group: NonNullable<LaunchRequest['securityGroup']>,
+  request: LaunchRequest,
+): Promise<string> {
+  const groupId = await createGroup(client, region, group, request);
+  try {
+    await client.send(new AuthorizeSecurityGroupIngressCommand(authorizeInput(groupId, group.ingress)));
+  } catch (error) {
+    throw await failedAfterGroup(client, region, groupId, 'AuthorizeSecurityGroupIngress', error);
+  }
+  return groupId;
 }
 
 async function createGroup(

@@ -9,7 +9,12 @@ export interface Ec2ErrorDetails {
   retryable: boolean;
 }
 
-const throttlingCodes = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException']);
+/** Codes of calls EC2 refused for their rate: nothing was done. */
+export const throttlingCodes: ReadonlySet<string> = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+]);
 const networkCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -1,20 +1,18 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { findAwsCredentials } from '../../adapters/ec2/aws-credentials.ts';
-import { createEc2Control } from '../../adapters/ec2/create-ec2-control.ts';
 import {
   applyEc2Launch,
   checkConsentPossible,
   type LaunchConsent,
 } from '../../cloud/ec2/apply-ec2-launch.ts';
 import { type CheckedEc2Request, checkEc2Request } from '../../cloud/ec2/check-ec2-request.ts';
-import { planEc2Launch } from '../../cloud/ec2/plan-ec2-launch.ts';
+import { type Ec2PlanResult, planEc2Launch } from '../../cloud/ec2/plan-ec2-launch.ts';
 import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
 import type { Ec2Control } from '../../core/ports/ec2-control.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import type { Services } from '../create-services.ts';
 import { exitCodes } from '../exit-codes.ts';
-import { ec2PlanJson, formatEc2Plan } from '../format-ec2-plan.ts';
+import { ec2PlanJson, formatEc2Plan, formatLaunchSummary } from '../format-ec2-plan.ts';
 import { openLanguageModel } from '../open-language-model.ts';
 
 interface CloudEc2Options {
@@ -45,13 +43,19 @@ export function registerCloudEc2Command(
     .option('--model <name>', 'a models.entries name or provider:model-id (default: models.default)')
     .option('--region <region>', `AWS region (default: aws.region, then AWS_REGION, then ${defaultRegion})`)
     .option('--json', 'print the plan, cost, commands, template, warnings and dry run as one JSON object')
-    .option('--apply', 'launch the instance after a passing dry run (asks for confirmation)')
+    .option(
+      '--apply',
+      'launch the instance after a passing dry run (asks for confirmation; with --json, needs --yes)',
+    )
     .option('--yes', 'with --apply: confirm without asking (for scripts)')
     .option(
       '--allow-types <types>',
       'comma-separated instance types the plan may use, e.g. t3.small,t3.medium',
     )
-    .option('--allow-open-admin-ports', 'allow SSH (22) and RDP (3389) open to 0.0.0.0/0 or ::/0')
+    .option(
+      '--allow-open-admin-ports',
+      'allow SSH, Telnet, RDP, VNC and WinRM open to the internet (a source wider than an IPv4 /16 or an IPv6 /32)',
+    )
     .action(async (request: string, options: CloudEc2Options, command: Command) => {
       // Checked before the configuration and the model are loaded, so a typo costs nothing.
       checkOptions(request, options, options.region ?? defaultRegion);
@@ -64,6 +68,15 @@ function checkOptions(request: string, options: CloudEc2Options, region: string)
     throw new ValidationError('--yes only confirms --apply, which is not given.', {
       hint: 'Add --apply to launch the instance, or leave out --yes to only plan.',
     });
+  }
+  // JSON output is for programs: there is no plan on the terminal to confirm, so the question is refused.
+  if (options.apply && options.json && !options.yes) {
+    throw new ValidationError(
+      '--apply with --json needs --yes: the plan is not shown before the question in JSON output.',
+      {
+        hint: 'Review the plan first (without --apply, or without --json and answer the question), then run --apply --json --yes.',
+      },
+    );
   }
   return checkEc2Request({
     request,
@@ -101,7 +114,9 @@ async function cloudEc2(
       io.stdout(formatEc2Plan(result));
       for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
     }
-    const launch = options.apply ? await applyEc2Launch(control, result, consent) : undefined;
+    const launch = options.apply
+      ? await applyEc2Launch(control, result, withSummary(consent, io, result))
+      : undefined;
     if (options.json) io.stdout(ec2PlanJson(result, launch));
     if (options.apply && launch === undefined) {
       io.stderr('Not launched: the answer was not yes.\n');
@@ -137,10 +152,26 @@ async function controlForRun(
 
 /** EC2 in `region` when AWS credentials are found; `AWS_ENDPOINT_URL_EC2` points it at a stand-in. */
 async function ec2ControlFor(io: CliIo, region: string): Promise<Ec2Control | undefined> {
+  // Loaded here, not at the top: the EC2 SDK takes a second to import, which every other command would pay.
+  const { findAwsCredentials } = await import('../../adapters/ec2/aws-credentials.ts');
+  const { createEc2Control } = await import('../../adapters/ec2/create-ec2-control.ts');
   const credentials = await findAwsCredentials(io.environment);
   if (credentials === undefined) return undefined;
   const endpoint = io.environment.AWS_ENDPOINT_URL_EC2 ?? io.environment.AWS_ENDPOINT_URL;
   return createEc2Control({ region, credentials, ...(endpoint ? { endpoint } : {}) });
+}
+
+/** The consent, its question preceded on standard error by a summary of what is launched. */
+function withSummary(consent: LaunchConsent, io: CliIo, result: Ec2PlanResult): LaunchConsent {
+  const { ask } = consent;
+  if (ask === undefined) return consent;
+  return {
+    ...consent,
+    ask: (question) => {
+      io.stderr(formatLaunchSummary(result));
+      return ask(question);
+    },
+  };
 }
 
 /** `--yes`, or a question on the terminal when there is one to ask on. */

@@ -8,7 +8,7 @@ export interface Ec2PlanRequest {
   region: string;
   /** `--allow-types`: the only instance types the plan may use. */
   allowTypes?: readonly string[];
-  /** `--allow-open-admin-ports`: SSH and RDP may be open to the world. */
+  /** `--allow-open-admin-ports`: remote-administration ports (SSH, RDP, …) may be open to the internet. */
   allowOpenAdminPorts: boolean;
   abortSignal?: AbortSignal;
 }

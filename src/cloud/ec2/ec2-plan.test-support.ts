@@ -59,6 +59,7 @@ export function catalogSettings(overrides: Partial<GuardRailSettings> = {}): Gua
     choices: instanceChoices(instanceCatalog, undefined),
     allowOpenAdminPorts: false,
     region: 'us-east-1',
+    request: minecraftRequest,
     ...overrides,
   };
 }

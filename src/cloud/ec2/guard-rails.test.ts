@@ -72,7 +72,23 @@ describe('checkGuardRails', () => {
     expect(onlyViolation({ image: 'windows-2022' })?.message).toMatch(
       /^The image "windows-2022" is neither a known alias nor an AMI id\. Known aliases: al2023-x86_64, /,
     );
-    expect(violationsOf({ image: 'ami-0123456789abcdef0' })).toEqual([]);
+    const named = catalogSettings({ request: 'a web server from ami-0123456789abcdef0' });
+    expect(violationsOf({ image: 'ami-0123456789abcdef0' }, named)).toEqual([]);
+  });
+
+  it('refuses an AMI id the request does not name, listing the aliases', () => {
+    expect(onlyViolation({ image: 'ami-0123456789abcdef0' })).toMatchObject({
+      rule: 'image',
+      message: expect.stringMatching(
+        /^The image ami-0123456789abcdef0 is an AMI id the request does not name; .*Known aliases: al2023-x86_64, al2023-arm64, ubuntu-24\.04-x86_64/,
+      ),
+    });
+  });
+
+  it('refuses type names that are Object.prototype keys as unknown types instead of throwing', () => {
+    for (const instanceType of ['t3.constructor', 'm5.__proto__', 'toString', 'c6i.hasOwnProperty']) {
+      expect(onlyViolation({ instanceType })?.rule, instanceType).toBe('instance-type');
+    }
   });
 
   it('refuses root volumes outside 8..16384 GiB, fractions and unknown types', () => {
@@ -88,7 +104,8 @@ describe('checkGuardRails', () => {
     const rdp = { ...sshFromWorld, fromPort: 3380, toPort: 3390, cidr: '::/0', description: 'RDP' };
     expect(onlyViolation({ ingressRules: [sshFromWorld] })).toMatchObject({
       rule: 'open-admin-port',
-      message: 'Ingress rule 1 (tcp 22-22 from 0.0.0.0/0) opens SSH (port 22) to the whole internet.',
+      message:
+        'Ingress rule 1 (tcp 22 from 0.0.0.0/0) opens SSH (port 22) to the whole internet. Quarry counts any public source wider than an IPv4 /16 or an IPv6 /32 as the internet, also when several rules add up to more.',
       hint: expect.stringContaining('--allow-open-admin-ports'),
     });
     expect(onlyViolation({ ingressRules: [rdp] })?.message).toMatch(/opens RDP \(port 3389\)/);
@@ -96,6 +113,58 @@ describe('checkGuardRails', () => {
       violationsOf({ ingressRules: [sshFromWorld, rdp] }, catalogSettings({ allowOpenAdminPorts: true })),
     ).toEqual([]);
     expect(violationsOf({ ingressRules: [{ ...sshFromWorld, cidr: '203.0.113.7/32' }] })).toEqual([]);
+  });
+
+  it('refuses other spellings of the world and ranges that add up to it', () => {
+    const ssh = (cidr: string) => ({ ...sshFromWorld, cidr });
+    for (const cidr of ['0::/0', '0:0:0:0:0:0:0:0/0', '0.0.0.0/00', '::ffff:0:0/96']) {
+      expect(onlyViolation({ ingressRules: [ssh(cidr)] })?.message, cidr).toMatch(/to the whole internet\./);
+    }
+    expect(onlyViolation({ ingressRules: [ssh('0.0.0.0/1'), ssh('128.0.0.0/1')] })?.message).toBe(
+      'Ingress rules 1 and 2 (tcp 22 from 0.0.0.0/1; tcp 22 from 128.0.0.0/1) together open SSH (port 22) to the whole internet. Quarry counts any public source wider than an IPv4 /16 or an IPv6 /32 as the internet, also when several rules add up to more.',
+    );
+    expect(onlyViolation({ ingressRules: [ssh('::/1'), ssh('8000::/1')] })?.message).toMatch(
+      /^Ingress rules 1 and 2 .* together open SSH \(port 22\) to the whole internet\./,
+    );
+  });
+
+  it('counts a source wider than IPv4 /16 or IPv6 /32 as the internet, also added up over rules', () => {
+    const ssh = (cidr: string) => ({ ...sshFromWorld, cidr });
+    expect(onlyViolation({ ingressRules: [ssh('8.0.0.0/15')] })?.message).toMatch(
+      /^Ingress rule 1 \(tcp 22 from 8\.0\.0\.0\/15\) opens SSH \(port 22\) to the internet\. .*IPv4 \/16/,
+    );
+    expect(onlyViolation({ ingressRules: [ssh('2001:db8::/31')] })?.rule).toBe('open-admin-port');
+    expect(onlyViolation({ ingressRules: [ssh('8.0.0.0/16'), ssh('9.0.0.0/16')] })?.message).toMatch(
+      /^Ingress rules 1 and 2 \(.*\) together open SSH \(port 22\) to the internet\./,
+    );
+    // One /16 or /32 is a network, not the internet; the same range twice still is one; private space is not public.
+    expect(violationsOf({ ingressRules: [ssh('8.0.0.0/16'), ssh('8.0.128.0/17')] })).toEqual([]);
+    expect(violationsOf({ ingressRules: [ssh('2001:db8::/32')] })).toEqual([]);
+    expect(violationsOf({ ingressRules: [ssh('10.0.0.0/8'), ssh('172.16.0.0/12')] })).toEqual([]);
+  });
+
+  it('refuses telnet, VNC and WinRM open to the internet, naming every port a rule opens', () => {
+    const world = (fromPort: number, toPort = fromPort) => ({ ...sshFromWorld, fromPort, toPort });
+    expect(onlyViolation({ ingressRules: [world(23)] })?.message).toMatch(/opens Telnet \(port 23\)/);
+    expect(onlyViolation({ ingressRules: [world(5900)] })?.message).toMatch(/opens VNC \(port 5900\)/);
+    expect(onlyViolation({ ingressRules: [world(5985, 5986)] })?.message).toMatch(
+      /opens WinRM \(port 5985\) and WinRM over HTTPS \(port 5986\) to the whole internet/,
+    );
+    expect(onlyViolation({ ingressRules: [world(0, 65535)] })?.message).toMatch(
+      /opens SSH \(port 22\), Telnet \(port 23\), RDP \(port 3389\), VNC \(port 5900\), WinRM \(port 5985\) and WinRM over HTTPS \(port 5986\)/,
+    );
+    expect(violationsOf({ ingressRules: [world(3306)] })).toEqual([]);
+  });
+
+  it('keeps CIDRs in their plain spelling', () => {
+    const outcome = checkGuardRails(
+      minecraftAnswer({
+        ingressRules: [{ ...sshFromWorld, fromPort: 443, toPort: 443, cidr: '0:0:0:0:0:0:0:0/0' }],
+      }),
+      catalogSettings(),
+    );
+    if (!('plan' in outcome)) throw new Error('expected a plan');
+    expect(outcome.plan.ingressRules[0]?.cidr).toBe('::/0');
   });
 
   it('refuses bad ports, protocols and ranges', () => {
@@ -108,7 +177,16 @@ describe('checkGuardRails', () => {
       'port-range',
     );
     expect(onlyViolation({ ingressRules: [{ ...rule, protocol: '-1' }] })?.rule).toBe('protocol');
-    for (const cidr of ['0.0.0.0', '10.0.0.256/8', '10.0.0.0/33', 'fe80::zz/64', '::/129', 'anywhere']) {
+    for (const cidr of [
+      '0.0.0.0',
+      '10.0.0.256/8',
+      '10.0.0.0/33',
+      '010.0.0.0/8',
+      'fe80::zz/64',
+      'fe80::1%eth0/64',
+      '::/129',
+      'anywhere',
+    ]) {
       expect(onlyViolation({ ingressRules: [{ ...rule, cidr }] })?.rule, cidr).toBe('cidr');
     }
     expect(violationsOf({ ingressRules: [{ ...rule, protocol: 'icmp', fromPort: -1, toPort: -1 }] })).toEqual(

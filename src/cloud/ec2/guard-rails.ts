@@ -16,10 +16,12 @@ import { checkInstanceSettings, checkRootVolume, checkTags } from './resource-gu
 /** What the guard rails allow. */
 export interface GuardRailSettings {
   choices: InstanceChoices;
-  /** `--allow-open-admin-ports`: SSH and RDP may be open to 0.0.0.0/0 or ::/0. */
+  /** `--allow-open-admin-ports`: remote-administration ports (SSH, RDP, …) may be open to the internet. */
   allowOpenAdminPorts: boolean;
   /** For messages: the region the choices are for. */
   region: string;
+  /** The user's request: an explicit `ami-…` id is only taken when it is written here. */
+  request: string;
 }
 
 /** The checked plan, or what is wrong with the draft. */
@@ -27,12 +29,13 @@ export type GuardRailOutcome = { plan: LaunchPlan; violations: [] } | { violatio
 
 /**
  * Checks a model's draft against every rule in code (the model is told the rules, but never trusted to
- * follow them): instance type in the allowed list, image known and of the instance's architecture,
+ * follow them): instance type in the allowed list, image an alias or an AMI id the request names, of the
+ * instance's architecture,
  * root volume bounds, ingress rules, tags, user data, key pair name.
  */
 export function checkGuardRails(draft: DraftPlan, settings: GuardRailSettings): GuardRailOutcome {
   const instance = checkInstanceType(draft.instanceType, settings);
-  const image = checkImage(draft.image);
+  const image = checkImage(draft.image, settings.request);
   const ingress = checkIngressRules(draft.ingressRules, settings.allowOpenAdminPorts);
   const violations = [
     ...instance.violations,
@@ -99,29 +102,34 @@ function checkInstanceType(
   };
 }
 
-/** Sizes below `xlarge` as most families shape them: [vCPU, GiB]. */
-const smallSizes: Record<string, [number, number]> = {
-  nano: [2, 0.5],
-  micro: [2, 1],
-  small: [2, 2],
-  medium: [2, 4],
-  large: [2, 8],
-};
+/**
+ * Sizes below `xlarge` as most families shape them: [vCPU, GiB]. A Map, not an object literal: the size
+ * comes from the model, and `t3.constructor` must not find `Object.prototype.constructor`.
+ */
+const smallSizes: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['nano', [2, 0.5]],
+  ['micro', [2, 1]],
+  ['small', [2, 2]],
+  ['medium', [2, 4]],
+  ['large', [2, 8]],
+]);
 
 /** The size an unknown type name suggests: `medium` is 2 vCPU / 4 GiB, `8xlarge` 32 vCPU / 128 GiB. */
 function guessSize(name: string): { vcpus: number; memoryGiB: number } {
   const size = name.split('.')[1] ?? '';
-  const [smallVcpus, smallMemory] = smallSizes[size] ?? [];
-  if (smallVcpus !== undefined && smallMemory !== undefined)
-    return { vcpus: smallVcpus, memoryGiB: smallMemory };
+  const small = smallSizes.get(size);
+  if (small !== undefined) return { vcpus: small[0], memoryGiB: small[1] };
   const multiple = /^(\d*)xlarge$/.exec(size);
   const vcpus = multiple ? 4 * Number(multiple[1] || 1) : 2;
   return { vcpus, memoryGiB: vcpus * 4 };
 }
 
-function checkImage(specifier: string): { image?: ResolvedImage; violations: GuardRailViolation[] } {
+function checkImage(
+  specifier: string,
+  request: string,
+): { image?: ResolvedImage; violations: GuardRailViolation[] } {
   try {
-    return { image: resolveImage(specifier), violations: [] };
+    return { image: resolveImage(specifier, request), violations: [] };
   } catch (error) {
     if (!QuarryError.is(error)) throw error;
     return { violations: [{ rule: 'image', message: error.message, hint: error.hint ?? '' }] };

@@ -97,9 +97,11 @@ export const assumedRootDeviceName = '/dev/xvda';
 
 /**
  * Resolves an alias (`al2023-x86_64`), its SSM form (`resolve:ssm:<parameter>` of an alias) or an
- * explicit `ami-…` id. Anything else is a `ValidationError` listing the aliases.
+ * explicit `ami-…` id written in `request`. An AMI id the request does not name is refused: the model
+ * could otherwise pick (or be talked by a crafted request into picking) any public image, which Quarry
+ * cannot check. Anything else is a `ValidationError` listing the aliases.
  */
-export function resolveImage(specifier: string): ResolvedImage {
+export function resolveImage(specifier: string, request: string): ResolvedImage {
   const text = specifier.trim();
   const known = imageAliases.find(
     (entry) => entry.alias === text.toLowerCase() || `resolve:ssm:${entry.ssmParameter}` === text,
@@ -114,16 +116,28 @@ export function resolveImage(specifier: string): ResolvedImage {
       description: known.description,
     };
   }
-  if (amiIdPattern.test(text)) {
-    return {
-      specifier: text,
-      imageId: text,
-      rootDeviceName: assumedRootDeviceName,
-      description: 'explicit AMI',
-    };
+  const aliases = imageAliases.map((entry) => entry.alias).join(', ');
+  if (!amiIdPattern.test(text)) {
+    throw new ValidationError(
+      `The image "${text}" is neither a known alias nor an AMI id. Known aliases: ${aliases}.`,
+      { hint: 'Name one of the aliases, or an AMI id the request gives, such as ami-0123456789abcdef0.' },
+    );
   }
-  throw new ValidationError(
-    `The image "${text}" is neither a known alias nor an AMI id. Known aliases: ${imageAliases.map((entry) => entry.alias).join(', ')}.`,
-    { hint: 'Name one of the aliases, or an AMI id such as ami-0123456789abcdef0.' },
-  );
+  if (!amiIdsIn(request).includes(text)) {
+    throw new ValidationError(
+      `The image ${text} is an AMI id the request does not name; an explicit AMI id is only used when the request gives it. Known aliases: ${aliases}.`,
+      { hint: 'Use one of the aliases, or write the AMI id in the request if that image is wanted.' },
+    );
+  }
+  return {
+    specifier: text,
+    imageId: text,
+    rootDeviceName: assumedRootDeviceName,
+    description: 'explicit AMI',
+  };
+}
+
+/** Every whole `ami-…` word in `text`, so `ami-01234567` does not match inside a longer id. */
+function amiIdsIn(text: string): string[] {
+  return text.match(/(?<![\w-])ami-[0-9a-zA-Z]+(?![\w-])/g) ?? [];
 }

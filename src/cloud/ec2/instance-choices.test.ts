@@ -85,6 +85,23 @@ describe('refreshCatalog and instanceChoices', () => {
       /None of the --allow-types types is offered/,
     );
   });
+
+  it('says the region offers no catalog type when --allow-types is not given', () => {
+    const error = (() => {
+      try {
+        instanceChoices([], undefined);
+      } catch (caught) {
+        return caught as ValidationError;
+      }
+      throw new Error('expected a ValidationError');
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toMatch(
+      /^This region offers none of the instance types in Quarry's catalog \(families t3, /,
+    );
+    expect(error.message).not.toContain('--allow-types');
+    expect(error.hint).toMatch(/--region/);
+  });
 });
 
 describe('nearestInstanceTypes', () => {

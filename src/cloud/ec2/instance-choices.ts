@@ -78,15 +78,26 @@ export function instanceChoices(
 ): InstanceChoices {
   const allowed =
     allowTypes === undefined ? [...available] : available.filter((spec) => allowTypes.includes(spec.name));
-  if (allowed.length === 0) {
-    throw new ValidationError('None of the --allow-types types is offered in this region.', {
-      hint: `Offered catalog types include: ${available
-        .slice(0, 12)
-        .map((spec) => spec.name)
-        .join(', ')}.`,
-    });
-  }
+  if (allowed.length === 0) throw noChoicesError(available, allowTypes !== undefined);
   return { available: [...available], allowed, restricted: allowTypes !== undefined };
+}
+
+/** Why there is nothing to choose from: `--allow-types` matches nothing offered, or the region offers nothing. */
+function noChoicesError(available: readonly InstanceTypeSpec[], restricted: boolean): ValidationError {
+  if (!restricted || available.length === 0) {
+    const families = catalogFamilies().join(', ');
+    return new ValidationError(
+      `This region offers none of the instance types in Quarry's catalog (families ${families}).`,
+      { hint: 'Choose another region with --region (or aws.region, AWS_REGION).' },
+    );
+  }
+  const offered = available
+    .slice(0, 12)
+    .map((spec) => spec.name)
+    .join(', ');
+  return new ValidationError('None of the --allow-types types is offered in this region.', {
+    hint: `Allow types the region offers; offered catalog types include: ${offered}.`,
+  });
 }
 
 /**

@@ -45,7 +45,7 @@ describe('readDraftPlan', () => {
 
 describe('resolveImage', () => {
   it('maps aliases to public SSM parameters, and takes their resolve:ssm form or an AMI id', () => {
-    expect(resolveImage('Ubuntu-24.04-ARM64')).toEqual({
+    expect(resolveImage('Ubuntu-24.04-ARM64', 'a web server')).toEqual({
       specifier: 'ubuntu-24.04-arm64',
       imageId:
         'resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id',
@@ -55,12 +55,21 @@ describe('resolveImage', () => {
       description: 'Ubuntu 24.04 LTS (arm64)',
     });
     for (const entry of imageAliases) {
-      expect(resolveImage(`resolve:ssm:${entry.ssmParameter}`).specifier).toBe(entry.alias);
+      expect(resolveImage(`resolve:ssm:${entry.ssmParameter}`, '').specifier).toBe(entry.alias);
     }
-    expect(resolveImage('ami-0123abcd')).toMatchObject({
+    expect(resolveImage('ami-0123abcd', 'a web server on ami-0123abcd, please')).toMatchObject({
       imageId: 'ami-0123abcd',
       rootDeviceName: '/dev/xvda',
     });
-    expect(() => resolveImage('ami-xyz')).toThrow(/neither a known alias nor an AMI id/);
+    expect(() => resolveImage('ami-xyz', 'ami-xyz')).toThrow(/neither a known alias nor an AMI id/);
+  });
+
+  it('refuses an AMI id the request does not name exactly, listing the aliases', () => {
+    const refusal =
+      /^The image ami-0123abcd is an AMI id the request does not name; .*Known aliases: al2023-x86_64, al2023-arm64, /;
+    expect(() => resolveImage('ami-0123abcd', 'a web server')).toThrow(refusal);
+    // A prefix of a longer id, or an id in another case, is not the id the user wrote.
+    expect(() => resolveImage('ami-0123abcd', 'use ami-0123abcd0123abcd0')).toThrow(refusal);
+    expect(() => resolveImage('ami-0123abcd', 'use AMI-0123ABCD')).toThrow(refusal);
   });
 });

@@ -13,7 +13,7 @@ export const ingressProtocols = ['tcp', 'udp', 'icmp'] as const;
 export function launchPlanSchema(allowedTypes: readonly [string, ...string[]]) {
   return z.object({
     instanceType: z.enum(allowedTypes).describe('one of the allowed instance types'),
-    image: z.string().describe('an image alias from the list, or an explicit ami-… id'),
+    image: z.string().describe('an image alias from the list, or an ami-… id the request names'),
     rootVolumeSizeGiB: z.number().int().min(8).max(16384).describe('root volume size in GiB'),
     rootVolumeType: z.enum(volumeTypes),
     terminationProtection: z.boolean().describe('true protects the instance from termination'),

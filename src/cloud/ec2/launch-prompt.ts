@@ -1,8 +1,10 @@
 import { formatUsd, hoursPerMonth } from './estimate-cost.ts';
 import { imageAliases } from './image-aliases.ts';
 import type { InstanceTypeSpec } from './instance-catalog.ts';
+import { adminPorts, databasePorts, type NamedPort } from './internet-exposure.ts';
 import type { GuardRailViolation } from './launch-plan.ts';
 import { rootVolumeBounds } from './resource-guard-rails.ts';
+import { internetPrefixBelow } from '../source-ranges.ts';
 
 /** What the prompt is built from. */
 export interface LaunchPromptInput {
@@ -33,14 +35,23 @@ const unitGuidance = [
   `1/2 TB = 500 GiB, 100 GB = 100 GiB. The root volume is ${rootVolumeBounds.minimumGiB}..${rootVolumeBounds.maximumGiB} GiB, gp3 unless asked otherwise.`,
 ].join(' ');
 
+/** `SSH (22), Telnet (23), …`: short, the prompt repeats it. */
+function portList(ports: readonly NamedPort[]): string {
+  return ports.map(({ port, name }) => `${name} (${port})`).join(', ');
+}
+
+const adminPortList = portList(adminPorts);
+const databasePortList = portList(databasePorts);
+
 function safetyRules(allowOpenAdminPorts: boolean): string {
   return [
     'Rules (the plan is checked against them and refused if it breaks one):',
     '- instanceType must be one of the allowed types above.',
     '- Open only the ports the workload needs. Game and web ports may be open to 0.0.0.0/0 and ::/0.',
     allowOpenAdminPorts
-      ? '- SSH (22) and RDP (3389) may be open to the world only because the user allowed it; still prefer a narrow CIDR.'
-      : '- Never open SSH (22) or RDP (3389) to 0.0.0.0/0 or ::/0: use a CIDR the user gave (e.g. 203.0.113.7/32), or leave them closed (SSM Session Manager needs no open port).',
+      ? `- ${adminPortList} may be open to the internet only because the user allowed it; still prefer a narrow CIDR.`
+      : `- Never open ${adminPortList} to the internet (0.0.0.0/0, ::/0, or any source wider than an IPv4 /${internetPrefixBelow.ipv4} or an IPv6 /${internetPrefixBelow.ipv6}, alone or added up over several rules): use a CIDR the user gave (e.g. 203.0.113.7/32), or leave them closed (SSM Session Manager needs no open port).`,
+    `- Keep database ports (${databasePortList}) closed to the internet unless the user asks for a public database.`,
     '- terminationProtection: false when the user wants it easy to get rid of, temporary, disposable or a test; true when it must not be deleted by accident (production, important data); false when unsaid.',
     '- keyPairName: only a key pair the user named, else null.',
     '- tags: always a "Name" tag (short, lower-case, hyphenated); keys 1-128, values up to 256 characters of letters, digits, spaces and _ . : / = + - @; no "aws:" prefix.',
@@ -62,7 +73,7 @@ export function buildLaunchPrompt(input: LaunchPromptInput): string {
     `Request: ${input.request}`,
     `Region: ${input.region}`,
     `Allowed instance types (vCPU, memory, architecture, on-demand Linux price; ${hoursPerMonth} h a month):\n${input.allowed.map(typeLine).join('\n')}`,
-    `Images (use the alias in "image", or an explicit ami- id the user gave):\n${imageAliases
+    `Images (use the alias in "image", or an ami- id only when the request names that id):\n${imageAliases
       .map((entry) => `${entry.alias}: ${entry.description}`)
       .join('\n')}`,
     sizingGuidance,

@@ -1,12 +1,16 @@
 import type { IngressPermission } from '../../core/ports/ec2-control.ts';
+import {
+  adminPorts,
+  describeRule,
+  describeServices,
+  type InternetExposure,
+  internetExposures,
+  internetThresholdSentence,
+  listInWords,
+} from './internet-exposure.ts';
 import type { GuardRailViolation } from './launch-plan.ts';
 import { type DraftPlan, ingressProtocols } from './launch-plan-schema.ts';
-
-/** Ports that give a shell or a desktop: never open to the whole internet without the user's say-so. */
-const adminPorts: ReadonlyArray<{ port: number; name: string }> = [
-  { port: 22, name: 'SSH' },
-  { port: 3389, name: 'RDP' },
-];
+import { parseSourceRange } from '../source-ranges.ts';
 
 /** The default quota of inbound rules per security group. */
 const maxIngressRules = 60;
@@ -15,8 +19,10 @@ type DraftRule = DraftPlan['ingressRules'][number];
 
 /**
  * Checks the ingress rules: known protocol, whole port numbers in range and in order, a valid CIDR, and
- * no SSH or RDP open to the world unless `allowOpenAdminPorts`. Returns the rules as the plan keeps
- * them (descriptions cleaned to what EC2 accepts) and the violations.
+ * no remote-administration port (SSH, Telnet, RDP, VNC, WinRM) open to the internet unless
+ * `allowOpenAdminPorts`: a public source wider than an IPv4 /16 or an IPv6 /32, alone or added up over
+ * several rules, counts as the internet. Returns the rules as the plan keeps them (CIDRs in their plain
+ * spelling, descriptions cleaned to what EC2 accepts) and the violations.
  */
 export function checkIngressRules(
   rules: readonly DraftRule[],
@@ -32,15 +38,19 @@ export function checkIngressRules(
   }
   const kept: IngressPermission[] = [];
   for (const [index, rule] of rules.entries()) {
-    const label = `Ingress rule ${index + 1} (${rule.protocol} ${rule.fromPort}-${rule.toPort} from ${rule.cidr})`;
+    const label = `Ingress rule ${index + 1} (${describeRule(rule)})`;
     const problems = [
       protocolProblem(rule, label),
       portProblem(rule, label),
       cidrProblem(rule.cidr, label),
-      allowOpenAdminPorts ? undefined : openAdminPortProblem(rule, label),
     ].filter((problem): problem is GuardRailViolation => problem !== undefined);
     violations.push(...problems);
     if (problems.length === 0) kept.push(cleanRule(rule));
+  }
+  if (!allowOpenAdminPorts) {
+    violations.push(
+      ...internetExposures(rules, adminPorts).map((exposure) => openAdminPortViolation(exposure, rules)),
+    );
   }
   return { rules: kept, violations };
 }
@@ -69,7 +79,7 @@ function portProblem(rule: DraftRule, label: string): GuardRailViolation | undef
 }
 
 function cidrProblem(cidr: string, label: string): GuardRailViolation | undefined {
-  if (isCidr(cidr)) return undefined;
+  if (parseSourceRange(cidr) !== undefined) return undefined;
   return {
     rule: 'cidr',
     message: `${label}: "${cidr}" is not an IPv4 or IPv6 CIDR range.`,
@@ -77,45 +87,23 @@ function cidrProblem(cidr: string, label: string): GuardRailViolation | undefine
   };
 }
 
-function openAdminPortProblem(rule: DraftRule, label: string): GuardRailViolation | undefined {
-  if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') return undefined;
-  if (prefixLength(rule.cidr) !== 0) return undefined;
-  const opened = adminPorts.find(({ port }) => rule.fromPort <= port && port <= rule.toPort);
-  if (opened === undefined) return undefined;
+function openAdminPortViolation(exposure: InternetExposure, rules: readonly DraftRule[]): GuardRailViolation {
+  const numbers = exposure.ruleIndexes.map((index) => `${index + 1}`);
+  const described = exposure.ruleIndexes.flatMap((index) => {
+    const rule = rules[index];
+    return rule === undefined ? [] : [describeRule(rule)];
+  });
+  const subject =
+    numbers.length === 1
+      ? `Ingress rule ${numbers[0]} (${described[0]}) opens`
+      : `Ingress rules ${listInWords(numbers)} (${described.join('; ')}) together open`;
+  const reach = exposure.wholeInternet ? 'the whole internet' : 'the internet';
+  const names = listInWords(exposure.services.map((service) => service.name));
   return {
     rule: 'open-admin-port',
-    message: `${label} opens ${opened.name} (port ${opened.port}) to the whole internet.`,
-    hint: `Limit ${opened.name} to your own address (e.g. 203.0.113.7/32) in the request, use SSM Session Manager instead, or pass --allow-open-admin-ports if it really must be open to the world.`,
+    message: `${subject} ${describeServices(exposure.services)} to ${reach}. ${internetThresholdSentence}`,
+    hint: `Limit ${names} to your own address (e.g. 203.0.113.7/32) or network in the request, use SSM Session Manager instead, or pass --allow-open-admin-ports if it really must be open to the internet.`,
   };
-}
-
-/** Whether `cidr` is `address/prefix` with a valid IPv4 or IPv6 address and prefix length. */
-export function isCidr(cidr: string): boolean {
-  const [address = '', prefix, ...rest] = cidr.split('/');
-  if (prefix === undefined || rest.length > 0 || !/^\d{1,3}$/.test(prefix)) return false;
-  const length = Number(prefix);
-  if (address.includes(':')) return length <= 128 && isIpv6(address);
-  return length <= 32 && isIpv4(address);
-}
-
-function isIpv4(address: string): boolean {
-  const parts = address.split('.');
-  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
-}
-
-/** The URL parser knows IPv6 literals exactly, and works wherever Quarry's core code runs. */
-function isIpv6(address: string): boolean {
-  if (!/^[0-9a-fA-F:.]+$/.test(address)) return false;
-  try {
-    return new URL(`http://[${address}]/`).hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/** The prefix length of a CIDR (0 means the whole internet); NaN when there is none. */
-export function prefixLength(cidr: string): number {
-  return Number(cidr.split('/')[1] ?? Number.NaN);
 }
 
 /** EC2 accepts only these characters in rule descriptions (up to 255). */
@@ -132,7 +120,7 @@ function cleanRule(rule: DraftRule): IngressPermission {
     protocol: rule.protocol as IngressPermission['protocol'],
     fromPort: rule.fromPort,
     toPort: rule.toPort,
-    cidr: rule.cidr,
+    cidr: parseSourceRange(rule.cidr)?.normalized ?? rule.cidr,
     description: cleanDescription(rule.description ?? ''),
   };
 }

@@ -82,7 +82,12 @@ describe('planEc2Launch', () => {
     );
     expect(prompt).toMatch(/terminationProtection: false when the user wants it easy to get rid of/);
     expect(prompt).toContain('al2023-x86_64: Amazon Linux 2023 (x86_64)');
-    expect(prompt).toMatch(/Never open SSH \(22\) or RDP \(3389\) to 0\.0\.0\.0\/0/);
+    expect(prompt).toMatch(
+      /Never open SSH \(22\), Telnet \(23\), RDP \(3389\), VNC \(5900\), WinRM \(5985\), WinRM over HTTPS \(5986\) to the internet \(0\.0\.0\.0\/0, ::\/0, or any source wider than an IPv4 \/16 or an IPv6 \/32/,
+    );
+    expect(prompt).toMatch(
+      /Keep database ports \(SQL Server \(1433\), .*MongoDB \(27017\)\) closed to the internet/,
+    );
   });
 
   it('sends a broken guard rail back once and takes the corrected plan', async () => {
@@ -111,7 +116,7 @@ describe('planEc2Launch', () => {
     const error = await rejectionOf(planEc2Launch({ runtime: mockRuntime(model), clock }, minecraft));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toBe(
-      'The plan from mock-coder breaks a guard rail even after one correction: [open-admin-port] Ingress rule 1 (tcp 22-22 from 0.0.0.0/0) opens SSH (port 22) to the whole internet.',
+      'The plan from mock-coder breaks a guard rail even after one correction: [open-admin-port] Ingress rule 1 (tcp 22 from 0.0.0.0/0) opens SSH (port 22) to the whole internet. Quarry counts any public source wider than an IPv4 /16 or an IPv6 /32 as the internet, also when several rules add up to more.',
     );
     expect(error.hint).toMatch(/--allow-open-admin-ports/);
     expect(model.doGenerateCalls).toHaveLength(2);

@@ -64,6 +64,7 @@ export async function planEc2Launch(
     choices,
     allowOpenAdminPorts: checked.allowOpenAdminPorts,
     region: checked.region,
+    request: checked.request,
   };
   const prompt = buildLaunchPrompt({ ...checked, allowed: choices.allowed });
   const { plan, repairRounds } = await planWithRepair(runtime, prompt, settings, input.abortSignal);

@@ -1,11 +1,20 @@
+import type { IngressPermission } from '../../core/ports/ec2-control.ts';
 import type { DryRunOutcome } from './dry-run-outcome.ts';
 import type { CostEstimate } from './estimate-cost.ts';
+import {
+  adminPorts,
+  databasePorts,
+  describeRule,
+  describeServices,
+  internetExposures,
+  type NamedPort,
+} from './internet-exposure.ts';
 import type { LaunchPlan } from './launch-plan.ts';
-import { prefixLength } from './network-guard-rails.ts';
 
 /**
- * The lines a user should read before launching: borrowed prices, admin ports open to the world (when
- * allowed), what Quarry could not check about an explicit AMI, and a dry run that did not pass.
+ * The lines a user should read before launching: borrowed prices, admin ports open to the internet (when
+ * allowed), databases open to the internet, what Quarry could not check about an explicit AMI, and a dry
+ * run that did not pass.
  */
 export function planWarnings(
   plan: LaunchPlan,
@@ -18,15 +27,21 @@ export function planWarnings(
     warnings.push(`Cost is an estimate from ${cost.priceRegion} prices: no bundled prices for this region.`);
   }
   if (allowOpenAdminPorts) {
-    for (const rule of plan.ingressRules) {
-      const covers = (port: number) => rule.fromPort <= port && port <= rule.toPort;
-      if (rule.protocol !== 'icmp' && prefixLength(rule.cidr) === 0 && (covers(22) || covers(3389))) {
-        warnings.push(
-          `Ports ${rule.fromPort}-${rule.toPort}/${rule.protocol} (SSH or RDP) are open to ${rule.cidr}, the whole internet (--allow-open-admin-ports).`,
-        );
-      }
-    }
+    warnings.push(
+      ...exposureWarnings(
+        plan.ingressRules,
+        adminPorts,
+        'allowed by --allow-open-admin-ports; anyone may try to log in.',
+      ),
+    );
   }
+  warnings.push(
+    ...exposureWarnings(
+      plan.ingressRules,
+      databasePorts,
+      "a database is rarely meant to be reachable from anywhere; limit the source to its clients' addresses, or keep it private.",
+    ),
+  );
   if (plan.image.architecture === undefined) {
     warnings.push(
       `The architecture and root device of ${plan.image.imageId} were not checked; the root volume is mapped to ${plan.image.rootDeviceName}.`,
@@ -34,4 +49,21 @@ export function planWarnings(
   }
   if (dryRun.status !== 'passed' && dryRun.status !== 'skipped') warnings.push(dryRun.summary);
   return warnings;
+}
+
+/** `MySQL (port 3306) is open to the whole internet (tcp 3306 from 0.0.0.0/0): <advice>` */
+function exposureWarnings(
+  rules: readonly IngressPermission[],
+  services: readonly NamedPort[],
+  advice: string,
+): string[] {
+  return internetExposures(rules, services).map((exposure) => {
+    const verb = exposure.services.length === 1 ? 'is' : 'are';
+    const reach = exposure.wholeInternet ? 'the whole internet' : 'the internet';
+    const from = exposure.ruleIndexes.flatMap((index) => {
+      const rule = rules[index];
+      return rule === undefined ? [] : [describeRule(rule)];
+    });
+    return `${describeServices(exposure.services)} ${verb} open to ${reach} (${from.join('; ')}): ${advice}`;
+  });
 }

@@ -29,7 +29,12 @@ export function renderAwsCli(request: LaunchRequest, region: string): CliCommand
       command: `${groupVariable}=$(${join([
         ...['aws', 'ec2', 'create-security-group', '--region', region],
         ...['--group-name', group.name, '--description', group.description],
-        ...['--tag-specifications', json([{ ResourceType: 'security-group', Tags: apiTags(request.tags) }])],
+        ...(request.tags.length === 0
+          ? []
+          : [
+              '--tag-specifications',
+              json([{ ResourceType: 'security-group', Tags: apiTags(request.tags) }]),
+            ]),
         ...['--query', 'GroupId', '--output', 'text'],
       ])})`,
     });

@@ -14,7 +14,8 @@ beforeAll(async () => {
 }, 30_000);
 
 function snippetFor(overrides: Partial<DraftPlan>): string {
-  const outcome = checkGuardRails(minecraftAnswer(overrides), catalogSettings());
+  const request = 'a server from ami-0123456789abcdef0';
+  const outcome = checkGuardRails(minecraftAnswer(overrides), catalogSettings({ request }));
   if (!('plan' in outcome)) throw new Error(JSON.stringify(outcome.violations));
   return renderCloudFormation(
     launchRequestFor(outcome.plan, new Date('2026-11-22T10:00:00Z')),

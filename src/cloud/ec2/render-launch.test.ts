@@ -14,8 +14,8 @@ import { renderAwsCli } from './render-aws-cli.ts';
 import { renderCloudFormation } from './render-cloudformation.ts';
 import { shellQuote } from './shell-quote.ts';
 
-function planOf(overrides: Partial<DraftPlan> = {}): LaunchPlan {
-  const outcome = checkGuardRails(minecraftAnswer(overrides), catalogSettings());
+function planOf(overrides: Partial<DraftPlan> = {}, settings = catalogSettings()): LaunchPlan {
+  const outcome = checkGuardRails(minecraftAnswer(overrides), settings);
   if (!('plan' in outcome)) throw new Error(JSON.stringify(outcome.violations));
   return outcome.plan;
 }
@@ -140,6 +140,14 @@ describe('renderAwsCli', () => {
     );
     expect(commands[0]?.command).not.toContain('security-group');
   });
+
+  it('leaves out --tag-specifications when the plan has no tags, as the API call does', () => {
+    const commands = renderAwsCli(launchRequestFor(planOf({ tags: [] }), createdAt), 'us-east-1');
+    expect(commands).toHaveLength(3);
+    for (const { command } of commands) expect(command).not.toContain('--tag-specifications');
+    const [create = []] = argumentsSeenBy(commands.map((command) => command.command).join('\n'));
+    expect(create.slice(0, 2)).toEqual(['ec2', 'create-security-group']);
+  });
 });
 
 describe('renderCloudFormation', () => {
@@ -191,7 +199,10 @@ describe('renderCloudFormation', () => {
   });
 
   it('uses an explicit AMI id as is, without a parameter or a group', () => {
-    const plan = planOf({ image: 'ami-0123456789abcdef0', ingressRules: [], userData: null });
+    const plan = planOf(
+      { image: 'ami-0123456789abcdef0', ingressRules: [], userData: null },
+      catalogSettings({ request: 'a server from ami-0123456789abcdef0' }),
+    );
     const template = parse(renderCloudFormation(launchRequestFor(plan, createdAt), plan.image.ssmParameter));
     expect(template.Parameters).toBeUndefined();
     expect(template.Resources.InstanceSecurityGroup).toBeUndefined();

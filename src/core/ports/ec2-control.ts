@@ -81,9 +81,12 @@ export interface LaunchResult {
  *   creates anything. Creating the security group is checked on its own, and the instance without it,
  *   since the group does not exist yet. Only failures to ask at all (network, throttling) reject.
  * - `launch` creates the security group (when asked), authorizes its ingress rules and runs the
- *   instance, once: a retried RunInstances carries the same client token. When a step after the group
- *   was created fails, the group is deleted before the promise rejects, so nothing half-made is left
- *   behind; the error says whether that clean-up worked.
+ *   instance, once: a retried RunInstances carries the same client token. When EC2 refuses a step after
+ *   the group was created (an error answer, so nothing was launched), the group is deleted before the
+ *   promise rejects, so nothing half-made is left behind; the error says whether that clean-up worked.
+ *   When RunInstances gets no clear answer (a timeout, a dropped connection, a generic server error),
+ *   the instance may exist: the group is kept, and the error says so, with the client token and the
+ *   `aws ec2 describe-instances --filters Name=client-token,Values=<token>` command that finds it.
  * - Failures reject with a `QuarryError` (`UpstreamError`, or `RetryableError` when trying again may
  *   help) that names the EC2 error code and never contains credentials.
  */

@@ -4,7 +4,7 @@ import { intrinsicName, isMapping, type TemplateMapping, type TemplateView } fro
 import { getAttTarget } from './references-attributes.ts';
 import { loadBalancerOnlyGroups } from './security-group-open-admin-ports-attachments.ts';
 import { exposedPorts } from './security-group-open-admin-ports-exposure.ts';
-import { type InternetRange, internetRange } from './security-group-open-admin-ports-ranges.ts';
+import { type InternetRange, internetRange } from '../../source-ranges.ts';
 import { type ResolvedValue, resolveLiteral } from './security-group-open-admin-ports-values.ts';
 
 /**
