@@ -1,10 +1,10 @@
+import { internetPrefixBelow } from '../source-ranges.ts';
 import { formatUsd, hoursPerMonth } from './estimate-cost.ts';
 import { imageAliases } from './image-aliases.ts';
 import type { InstanceTypeSpec } from './instance-catalog.ts';
 import { adminPorts, databasePorts, type NamedPort } from './internet-exposure.ts';
 import type { GuardRailViolation } from './launch-plan.ts';
 import { rootVolumeBounds } from './resource-guard-rails.ts';
-import { internetPrefixBelow } from '../source-ranges.ts';
 
 /** What the prompt is built from. */
 export interface LaunchPromptInput {

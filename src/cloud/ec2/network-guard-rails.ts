@@ -1,4 +1,5 @@
 import type { IngressPermission } from '../../core/ports/ec2-control.ts';
+import { parseSourceRange } from '../source-ranges.ts';
 import {
   adminPorts,
   describeRule,
@@ -10,7 +11,6 @@ import {
 } from './internet-exposure.ts';
 import type { GuardRailViolation } from './launch-plan.ts';
 import { type DraftPlan, ingressProtocols } from './launch-plan-schema.ts';
-import { parseSourceRange } from '../source-ranges.ts';
 
 /** The default quota of inbound rules per security group. */
 const maxIngressRules = 60;

@@ -1,10 +1,10 @@
+import { type InternetRange, internetRange } from '../../source-ranges.ts';
 import type { RuleFinding, TemplatePathSegment } from '../template-finding.ts';
 import type { TemplateRule } from '../template-rule.ts';
 import { intrinsicName, isMapping, type TemplateMapping, type TemplateView } from '../template-view.ts';
 import { getAttTarget } from './references-attributes.ts';
 import { loadBalancerOnlyGroups } from './security-group-open-admin-ports-attachments.ts';
 import { exposedPorts } from './security-group-open-admin-ports-exposure.ts';
-import { type InternetRange, internetRange } from '../../source-ranges.ts';
 import { type ResolvedValue, resolveLiteral } from './security-group-open-admin-ports-values.ts';
 
 /**
