@@ -1,9 +1,11 @@
-// Child process of `npm run bench -- cloud`: validates (or, for the baseline, only parses) every file
-// named on the command line and prints one JSON line, so each variant's peak RSS is its own.
+// Child process of `npm run bench -- cloud`: validates (or, for the baseline, only parses; for `mutants`,
+// plants mistakes in) every file named on the command line and prints one JSON line, so each variant's
+// peak RSS is its own.
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { loadResourceSpecification } from '../src/cloud/template/aws-resource-specification.ts';
 import { validateTemplateFile } from '../src/cloud/template/validate-template-file.ts';
+import { tallyMutants } from './cloud-mutants.ts';
 
 const [variant, ...files] = process.argv.slice(2);
 const started = performance.now();
@@ -13,6 +15,8 @@ if (variant === 'baseline') {
     parseDocument(text);
   }
   report({});
+} else if (variant === 'mutants') {
+  report({ mutants: await tallyMutants(files, await loadResourceSpecification()) });
 } else {
   const spec = await loadResourceSpecification();
   const specLoadMs = performance.now() - started;

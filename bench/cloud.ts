@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { extract } from 'tar';
 import type { TemplateFileReport } from '../src/cloud/template/validate-template-file.ts';
+import type { MutantTally } from './cloud-mutants.ts';
 
 const dataset = path.resolve(
   import.meta.dirname,
@@ -26,6 +27,7 @@ interface ChildResult {
   maxRssBytes: number;
   specLoadMs?: number;
   reports?: TemplateFileReport[];
+  mutants?: MutantTally;
 }
 
 async function child(variant: string, files: string[]): Promise<ChildResult> {
@@ -80,6 +82,7 @@ export async function main(): Promise<void> {
     const baseline = await child('baseline', files);
     const quarry = await child('quarry', files);
     const commandMs = await endToEnd(folder);
+    const mutants = (await child('mutants', files)).mutants ?? {};
     const reports = (quarry.reports ?? []).map((report) => ({
       ...report,
       file: path.relative(folder, report.file),
@@ -88,6 +91,7 @@ export async function main(): Promise<void> {
     const templates = reports.filter(isTemplate);
     const failing = templates.filter((report) => report.errors.length > 0);
     printFailures(reports, templates, failing);
+    printMutants(mutants);
     const errorShare = failing.length / Math.max(1, templates.length);
     console.log(
       JSON.stringify({
@@ -105,6 +109,7 @@ export async function main(): Promise<void> {
           maxRssBytes: quarry.maxRssBytes,
         },
         commandMs,
+        mutants,
         target,
       }),
     );
@@ -153,4 +158,14 @@ function printFailures(
     '\nwarnings by rule:',
     Object.fromEntries([...byRule].sort((left, right) => right[1] - left[1])),
   );
+}
+
+function printMutants(mutants: MutantTally): void {
+  console.log(
+    '\nPlanted mistakes, one per template copy (templates rewritten by a macro or rain left out):\n',
+  );
+  console.log('| mistake | planted | caught |');
+  console.log('|---|---:|---:|');
+  for (const [kind, { planted, caught }] of Object.entries(mutants))
+    console.log(`| ${kind} | ${planted} | ${caught} |`);
 }

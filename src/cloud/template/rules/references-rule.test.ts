@@ -101,9 +101,10 @@ Conditions:
     ]);
   });
 
-  it('leaves Metadata alone', () => {
+  it('checks resource Metadata, which CloudFormation resolves, but not the top-level Metadata section', () => {
     const text = `${header}    Metadata:\n      Note: !Ref Whatever\nMetadata:\n  Other: !Ref Anything\n`;
-    expect(errors(text)).toEqual([]);
+    expect(errors(text)).toHaveLength(1);
+    expect(errors(text)[0]).toMatch(/Whatever/);
   });
 
   it('accepts Fn::ForEach loop identifiers and the resources a loop makes', () => {

@@ -20,8 +20,9 @@ interface ReferenceScope {
 /**
  * `Ref`, `Fn::GetAtt` and `Fn::Sub` must name something that exists: a parameter, a resource (with an
  * attribute its type has) or a pseudo parameter. CloudFormation refuses such a template outright, so these
- * are errors. Resource Metadata is not checked: it mostly holds other tools' data (cfn-init, linters'
- * settings). CloudFormation does resolve intrinsic functions there, so the depends-on rule counts them.
+ * are errors. Resource Metadata is checked too: CloudFormation resolves intrinsic functions there (cfn-init
+ * reads the results), and an unresolved `Ref` in it fails the deployment. The top-level Metadata section
+ * is not: CloudFormation leaves it as written.
  */
 export const referencesRule: TemplateRule = {
   name: 'references',
@@ -29,7 +30,7 @@ export const referencesRule: TemplateRule = {
     'Ref, Fn::GetAtt and Fn::Sub name existing parameters, resources, attributes and pseudo parameters.',
   *check({ template, spec }) {
     const names = templateNames(template);
-    for (const site of walkResolvedParts(template.body, { includeResourceMetadata: false })) {
+    for (const site of walkResolvedParts(template.body, { includeResourceMetadata: true })) {
       const scope = {
         names,
         spec,
