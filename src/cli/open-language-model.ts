@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { createLanguageRuntime } from '../adapters/ai-sdk/create-language-runtime.ts';
-import { QuarryError } from '../core/errors/index.ts';
+import { QuarryError, UpstreamError } from '../core/errors/index.ts';
 import type { LanguageRuntime } from '../models/language-runtime.ts';
 import { resolveModel } from '../models/model-registry.ts';
 import type { CliIo } from './cli-context.ts';
@@ -53,4 +53,22 @@ export async function openLanguageModel(
 /** A download that failed or a llama.cpp that cannot run here: "no model", not a mistake to report. */
 function isUnobtainable(error: unknown): error is QuarryError {
   return QuarryError.is(error) && error.code === 'upstream';
+}
+
+/**
+ * Opens the model for a command that cannot do without one (code generation, cloud planning): like
+ * {@link openLanguageModel}, but a model that cannot be obtained is an error. `reference` is `--model`.
+ */
+export async function openRequiredModel(
+  services: Services,
+  io: CliIo,
+  reference: string | undefined,
+): Promise<LanguageRuntime> {
+  const opened = await openLanguageModel(services, io, {
+    allowRetrievalOnly: false,
+    ...(reference === undefined ? {} : { reference }),
+  });
+  if (opened.runtime === undefined)
+    throw new UpstreamError(`No language model is available: ${opened.reason}`);
+  return opened.runtime;
 }

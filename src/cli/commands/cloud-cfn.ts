@@ -8,13 +8,13 @@ import {
 import { type Diagram, readDiagram } from '../../cloud/cfn/read-diagram.ts';
 import { draftBanner, writeTemplateOutputs } from '../../cloud/cfn/write-template-outputs.ts';
 import { loadResourceSpecification } from '../../cloud/template/aws-resource-specification.ts';
-import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
+import { ValidationError } from '../../core/errors/index.ts';
 import { resolveModel } from '../../models/model-registry.ts';
 import { cacheFolder } from '../cache-folder.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { formatFinding } from '../format-template-report.ts';
-import { openLanguageModel } from '../open-language-model.ts';
+import { openRequiredModel } from '../open-language-model.ts';
 
 interface CfnOptions {
   diagram?: string;
@@ -53,21 +53,16 @@ export function registerCloudCfnCommand(
               hint: 'Pick a vision-capable model with --model (a Bedrock Claude or Nova model, or an OpenAI-compatible vision model).',
             },
           );
-        const opened = await openLanguageModel(services, io, {
-          allowRetrievalOnly: false,
-          ...(options.model === undefined ? {} : { reference: options.model }),
-        });
-        if (opened.runtime === undefined)
-          throw new UpstreamError(`No language model is available: ${opened.reason}`);
+        const runtime = await openRequiredModel(services, io, options.model);
         try {
           const spec = await loadResourceSpecification({ cacheFolder: cacheFolder(io) });
-          return await generateTemplate(opened.runtime, spec, {
+          return await generateTemplate(runtime, spec, {
             request,
             maxRepairs,
             ...(diagram ? { diagram } : {}),
           });
         } finally {
-          await opened.runtime.close();
+          await runtime.close();
         }
       });
       await report(io, generated, options, diagram);

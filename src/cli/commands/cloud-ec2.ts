@@ -7,13 +7,13 @@ import {
 } from '../../cloud/ec2/apply-ec2-launch.ts';
 import { type CheckedEc2Request, checkEc2Request } from '../../cloud/ec2/check-ec2-request.ts';
 import { type Ec2PlanResult, planEc2Launch } from '../../cloud/ec2/plan-ec2-launch.ts';
-import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
+import { ValidationError } from '../../core/errors/index.ts';
 import type { Ec2Control } from '../../core/ports/ec2-control.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import type { Services } from '../create-services.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { ec2PlanJson, formatEc2Plan, formatLaunchSummary } from '../format-ec2-plan.ts';
-import { openLanguageModel } from '../open-language-model.ts';
+import { openRequiredModel } from '../open-language-model.ts';
 
 interface CloudEc2Options {
   model?: string;
@@ -97,15 +97,10 @@ async function cloudEc2(
   const checked = checkOptions(requestText, options, region);
   const consent = consentFor(io, options);
   const control = await controlForRun(io, checked.region, options, consent);
-  const opened = await openLanguageModel(services, io, {
-    allowRetrievalOnly: false,
-    ...(options.model === undefined ? {} : { reference: options.model }),
-  });
-  if (opened.runtime === undefined)
-    throw new UpstreamError(`No language model is available: ${opened.reason}`);
+  const runtime = await openRequiredModel(services, io, options.model);
   try {
     const dependencies = {
-      runtime: opened.runtime,
+      runtime: runtime,
       clock: () => new Date(),
       ...(control ? { control } : {}),
     };
@@ -126,7 +121,7 @@ async function cloudEc2(
       io.stdout(`Launched ${launch.instanceId}${group} in ${result.region}.\n`);
     }
   } finally {
-    await opened.runtime.close();
+    await runtime.close();
   }
 }
 

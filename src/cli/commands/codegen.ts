@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { type CodeGenerationRequest, checkCodeRequest, generateCode } from '../../codegen/generate-code.ts';
 import type { FindExamples } from '../../codegen/pack-examples.ts';
-import { UpstreamError } from '../../core/errors/index.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import type { Services } from '../create-services.ts';
-import { openLanguageModel } from '../open-language-model.ts';
+import { openRequiredModel } from '../open-language-model.ts';
 
 interface CodegenOptions {
   language: string;
@@ -53,16 +52,11 @@ async function codegen(
   request: CodeGenerationRequest,
   options: CodegenOptions,
 ): Promise<void> {
-  const opened = await openLanguageModel(services, io, {
-    allowRetrievalOnly: false,
-    ...(options.model === undefined ? {} : { reference: options.model }),
-  });
-  if (opened.runtime === undefined)
-    throw new UpstreamError(`No language model is available: ${opened.reason}`);
+  const runtime = await openRequiredModel(services, io, options.model);
   try {
     const result = await generateCode(
       {
-        runtime: opened.runtime,
+        runtime: runtime,
         store: services.store,
         clock: () => new Date(),
         findExamples: examplesFrom(services),
@@ -77,7 +71,7 @@ async function codegen(
     io.stderr(`stored ${services.store.urlOf(result.key)} (metadata in ${result.sidecarKey})\n`);
     for (const source of result.sources) io.stderr(`  example [${source.n}] ${source.citation}\n`);
   } finally {
-    await opened.runtime.close();
+    await runtime.close();
   }
 }
 

@@ -1,8 +1,8 @@
+import { adminPorts, databasePorts, type NamedPort } from '../exposed-services.ts';
 import { internetPrefixBelow } from '../source-ranges.ts';
 import { formatUsd, hoursPerMonth } from './estimate-cost.ts';
 import { imageAliases } from './image-aliases.ts';
 import type { InstanceTypeSpec } from './instance-catalog.ts';
-import { adminPorts, databasePorts, type NamedPort } from './internet-exposure.ts';
 import type { GuardRailViolation } from './launch-plan.ts';
 import { rootVolumeBounds } from './resource-guard-rails.ts';
 

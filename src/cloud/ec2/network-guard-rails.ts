@@ -1,7 +1,7 @@
 import type { IngressPermission } from '../../core/ports/ec2-control.ts';
+import { adminPorts } from '../exposed-services.ts';
 import { parseSourceRange } from '../source-ranges.ts';
 import {
-  adminPorts,
   describeRule,
   describeServices,
   type InternetExposure,

@@ -1,14 +1,8 @@
 import type { IngressPermission } from '../../core/ports/ec2-control.ts';
+import { adminPorts, databasePorts, type NamedPort } from '../exposed-services.ts';
 import type { DryRunOutcome } from './dry-run-outcome.ts';
 import type { CostEstimate } from './estimate-cost.ts';
-import {
-  adminPorts,
-  databasePorts,
-  describeRule,
-  describeServices,
-  internetExposures,
-  type NamedPort,
-} from './internet-exposure.ts';
+import { describeRule, describeServices, internetExposures } from './internet-exposure.ts';
 import type { LaunchPlan } from './launch-plan.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { adminPorts } from '../../exposed-services.ts';
 import type { TemplateMapping, TemplateView } from '../template-view.ts';
 import { type ResolvedValue, resolveLiteral } from './security-group-open-admin-ports-values.ts';
 
@@ -8,19 +9,6 @@ export interface Exposure {
   /** Every port of a protocol, or every protocol: as bad as it gets, whatever listens is reachable. */
   everyPort: boolean;
 }
-
-/**
- * Remote administration services: each is a prize for brute force and the next bug in its server, and
- * each has a safer way in (SSM Session Manager, a VPN, a bastion with a narrow source range).
- */
-const adminPorts = [
-  { port: 22, name: 'SSH' },
-  { port: 23, name: 'telnet' },
-  { port: 3389, name: 'RDP' },
-  { port: 5900, name: 'VNC' },
-  { port: 5985, name: 'WinRM' },
-  { port: 5986, name: 'WinRM over HTTPS' },
-];
 
 /** IpProtocol names and numbers of the protocols with ports. */
 const portProtocols: ReadonlyMap<string, string> = new Map([

@@ -57,7 +57,7 @@ describe('security-group-open-admin-ports rule', () => {
     ]);
     expect(report.warnings.map((finding) => finding.message)).toEqual([
       'This ingress rule opens SSH (port 22) to 0.0.0.0/0; allow only the addresses that need it (a narrower CidrIp or a SourcePrefixListId), or use SSM Session Manager instead of an open port.',
-      'This ingress rule opens SSH (port 22), telnet (port 23) and RDP (port 3389) to ::/0; allow only the addresses that need it (a narrower CidrIp or a SourcePrefixListId), or use SSM Session Manager instead of an open port.',
+      'This ingress rule opens SSH (port 22), Telnet (port 23) and RDP (port 3389) to ::/0; allow only the addresses that need it (a narrower CidrIp or a SourcePrefixListId), or use SSM Session Manager instead of an open port.',
       "This ingress rule opens SSH (port 22) to 0.0.0.0/0 (the Default of parameter 'SshLocation', which whoever deploys may keep); allow only the addresses that need it (a narrower CidrIp or a SourcePrefixListId), or use SSM Session Manager instead of an open port.",
     ]);
   });
@@ -108,7 +108,7 @@ describe('security-group-open-admin-ports rule', () => {
     const report = validateTemplateText(text, spec, { rules: [securityGroupOpenAdminPortsRule] });
     expect(report.errors).toEqual([]);
     expect(report.warnings.map((finding) => finding.message.replace(/; allow only .*/, ''))).toEqual([
-      'This ingress rule opens telnet (port 23) to 0.0.0.0/0',
+      'This ingress rule opens Telnet (port 23) to 0.0.0.0/0',
       'This ingress rule opens VNC (port 5900) to 0.0.0.0/0',
       'This ingress rule opens WinRM (port 5985) and WinRM over HTTPS (port 5986) to 0.0.0.0/0',
     ]);
