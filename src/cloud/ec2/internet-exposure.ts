@@ -1,4 +1,4 @@
-import { adminPorts, databasePorts, type NamedPort } from '../exposed-services.ts';
+import type { NamedPort } from '../exposed-services.ts';
 import {
   type AddressSpan,
   distinctAddresses,
