@@ -200,7 +200,9 @@ describe('quarry command line', () => {
     const slow = await buildSourceTarball('acme-slow-1', randomFiles(100, 3000));
     github.setRepo('acme', 'slow', {
       releases: [{ tag: 'v1' }],
-      archives: { v1: { body: slow, throttleBytesPerSecond: 100_000 } },
+      // Slow enough (about 10 s) that the second process starts while the first still downloads, even on
+      // a busy 2-core machine where starting `quarry` alone takes a few seconds.
+      archives: { v1: { body: slow, throttleBytesPerSecond: 40_000 } },
     });
     const { cwd, env, run } = await workspace('sync:\n  repos: [acme/slow]\n');
     const first = startQuarry(['sync'], { cwd, env });

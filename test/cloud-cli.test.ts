@@ -10,6 +10,7 @@ import {
   type Workspace,
 } from './support/assistant-fixture.ts';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from './support/fake-openai-server.ts';
+import { testCacheHome } from './support/spec-cache.ts';
 
 let fake: FakeOpenAiServer;
 let folder: string;
@@ -32,6 +33,7 @@ models:
       provider: llama-cpp
       model: ${JSON.stringify(tinyModelPath)}
 `,
+    { XDG_CACHE_HOME: testCacheHome },
   );
 });
 afterEach(() => {

@@ -206,5 +206,6 @@ describe('hybrid search with an embedding model', () => {
     } finally {
       await bedrock.close();
     }
-  });
+    // Six `quarry` processes and a llama.cpp model load: 20 s alone, over a minute beside the whole suite.
+  }, 180_000);
 });

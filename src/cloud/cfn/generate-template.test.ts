@@ -1,14 +1,14 @@
 import { MockLanguageModelV3 } from 'ai/test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTestSpecification } from '../../../test/support/spec-cache.ts';
 import { ValidationError } from '../../core/errors/index.ts';
 import { mockRuntime, modelReply, promptOf } from '../../models/language-runtime.test-support.ts';
-import { loadResourceSpecification } from '../template/aws-resource-specification.ts';
 import type { ResourceSpecification } from '../template/resource-specification.ts';
 import { generateTemplate } from './generate-template.ts';
 
 let spec: ResourceSpecification;
 beforeAll(async () => {
-  spec = await loadResourceSpecification();
+  spec = await loadTestSpecification();
 }, 30_000);
 
 const broken = [

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadResourceSpecification } from '../template/aws-resource-specification.ts';
+import { loadTestSpecification } from '../../../test/support/spec-cache.ts';
 import type { ResourceSpecification } from '../template/resource-specification.ts';
 import { validateTemplateText } from '../template/validate-template.ts';
 import { catalogSettings, minecraftAnswer } from './ec2-plan.test-support.ts';
@@ -10,7 +10,7 @@ import { renderCloudFormation } from './render-cloudformation.ts';
 
 let spec: ResourceSpecification;
 beforeAll(async () => {
-  spec = await loadResourceSpecification();
+  spec = await loadTestSpecification();
 }, 30_000);
 
 function snippetFor(overrides: Partial<DraftPlan>): string {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadResourceSpecification } from './aws-resource-specification.ts';
+import { loadTestSpecification } from '../../../test/support/spec-cache.ts';
 import type { ResourceSpecification } from './resource-specification.ts';
 import { propertyTypesRule } from './rules/property-types-rule.ts';
 import { rainDirectiveRule } from './rules/rain-directive-rule.ts';
@@ -11,7 +11,7 @@ import { validateTemplateText } from './validate-template.ts';
 
 let spec: ResourceSpecification;
 beforeAll(async () => {
-  spec = await loadResourceSpecification();
+  spec = await loadTestSpecification();
 }, 30_000);
 
 function findings(text: string, rule: TemplateRule) {

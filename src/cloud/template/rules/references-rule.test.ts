@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadResourceSpecification } from '../aws-resource-specification.ts';
+import { loadTestSpecification } from '../../../../test/support/spec-cache.ts';
 import type { ResourceSpecification } from '../resource-specification.ts';
 import { validateTemplateText } from '../validate-template.ts';
 import { referencesRule } from './references-rule.ts';
 
 let spec: ResourceSpecification;
 beforeAll(async () => {
-  spec = await loadResourceSpecification();
+  spec = await loadTestSpecification();
 });
 
 function errors(text: string) {
