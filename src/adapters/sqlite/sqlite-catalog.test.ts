@@ -14,7 +14,7 @@ import type {
   NewMessage,
   RepoSettings,
 } from '../../core/ports/catalog.ts';
-import { describeCatalogCrawlContract } from '../../core/ports/catalog-crawl.contract.ts';
+import { describeCrawlCatalogContract } from '../../core/ports/crawl-catalog.contract.ts';
 import { createSqliteCatalog, type SqliteCatalog } from './sqlite-catalog.ts';
 import { catalogMigrations } from './sqlite-catalog-migrations.ts';
 import { applySqliteMigrations } from './sqlite-migrations.ts';
@@ -31,7 +31,7 @@ describeCatalogContract('sqlite', async () => {
   };
 });
 
-describeCatalogCrawlContract('sqlite', async () => {
+describeCrawlCatalogContract('sqlite', async () => {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'quarry-'));
   const databasePath = path.join(folder, 'catalog.db');
   let catalog = createSqliteCatalog({ path: databasePath });

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/index.ts';
-import type { ApiKeyRecord, Catalog, SessionRecord, UserRecord } from './catalog.ts';
+import type { AccountCatalog, ApiKeyRecord, SessionRecord, UserRecord } from './account-catalog.ts';
+import { type CatalogUnderTest, describeCatalogSuite } from './catalog-suite.contract.ts';
+import type { ConversationCatalog } from './conversation-catalog.ts';
 
-// The account rules of the `Catalog` contract (see the doc comment of `Catalog`), registered by
-// `describeCatalogContract` in `catalog.contract.ts`.
+/** An account adapter also holds conversations: removing a user removes the ones they own. */
+type AccountsWithConversations = AccountCatalog & ConversationCatalog;
+
+/** Registers the suite that checks every rule of the `AccountCatalog` port's contract. */
+export function describeAccountCatalogContract(
+  name: string,
+  createCatalog: () => Promise<CatalogUnderTest<AccountsWithConversations>>,
+): void {
+  describeCatalogSuite(`AccountCatalog contract: ${name}`, createCatalog, (catalog) => {
+    describeUserRules(catalog);
+    describeApiKeyRules(catalog);
+    describeSessionRules(catalog);
+    describeConversationOwnerRules(catalog);
+  });
+}
 
 function at(minute: number): string {
   return new Date(Date.UTC(2025, 4, 1, 8, minute)).toISOString();
@@ -31,7 +46,7 @@ function sessionOf(id: string, userId: string, expiresAt: string): SessionRecord
 }
 
 /** Registers the rules about users. */
-export function describeUserRules(catalog: () => Catalog): void {
+function describeUserRules(catalog: () => AccountsWithConversations): void {
   describe('users', () => {
     it('adds a user and finds it whatever the case of the id, keeping its spelling', async () => {
       const user = userOf('Alice.Smith', { role: 'admin' });
@@ -155,7 +170,7 @@ export function describeUserRules(catalog: () => Catalog): void {
 }
 
 /** Registers the rules about API keys. */
-export function describeApiKeyRules(catalog: () => Catalog): void {
+function describeApiKeyRules(catalog: () => AccountsWithConversations): void {
   describe('API keys', () => {
     it('adds a key of a known user, spelled as the user is, and finds it by its exact id', async () => {
       await catalog().addUser(userOf('Alice'));
@@ -215,7 +230,7 @@ export function describeApiKeyRules(catalog: () => Catalog): void {
 }
 
 /** Registers the rules about sessions. */
-export function describeSessionRules(catalog: () => Catalog): void {
+function describeSessionRules(catalog: () => AccountsWithConversations): void {
   describe('sessions', () => {
     it('finds a session until it expires, spelled as its user is', async () => {
       await catalog().addUser(userOf('Alice'));
@@ -280,7 +295,7 @@ export function describeSessionRules(catalog: () => Catalog): void {
 }
 
 /** Registers the rules about the owners of conversations. */
-export function describeConversationOwnerRules(catalog: () => Catalog): void {
+function describeConversationOwnerRules(catalog: () => AccountsWithConversations): void {
   describe('conversation owners', () => {
     it('stores the owner given, and null when none is', async () => {
       const owned = await catalog().createConversation({

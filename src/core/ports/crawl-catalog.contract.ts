@@ -1,33 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../errors/index.ts';
-import type { CatalogUnderTest } from './catalog.contract.ts';
-import type { Catalog, CrawlPageRecord, CrawlSiteRecord } from './catalog.ts';
+import type { CatalogUnderTest } from './catalog-suite.contract.ts';
+import type { CrawlCatalog, CrawlPageRecord, CrawlSiteRecord } from './crawl-catalog.ts';
 
 /** What a crawl contract run needs from an adapter: a fresh catalog, and a way to open its store again. */
-export interface CrawlCatalogUnderTest extends CatalogUnderTest {
+export interface CrawlCatalogUnderTest extends CatalogUnderTest<CrawlCatalog> {
   /**
    * Closes `catalog` and opens a new catalog over the same store, which it returns; `cleanup` must then
    * dispose of that one too. It is how the suite checks that crawl state outlives a process.
    */
-  reopen: () => Promise<Catalog>;
+  reopen: () => Promise<CrawlCatalog>;
 }
 
 /**
- * Registers the Vitest suite that checks the crawl rules of the `Catalog` port's contract (see the doc
- * comment of `Catalog`). Each adapter's test file calls it once, next to `describeCatalogContract`;
+ * Registers the Vitest suite that checks the rules of the `CrawlCatalog` port's contract (see its doc
+ * comment). Each adapter's test file calls it once, next to `describeCatalogContract`;
  * `createCatalog` is called before every test and must return an empty catalog.
  */
-export function describeCatalogCrawlContract(
+export function describeCrawlCatalogContract(
   name: string,
   createCatalog: () => Promise<CrawlCatalogUnderTest>,
 ): void {
-  describe(`Catalog crawl contract: ${name}`, () => {
+  describe(`CrawlCatalog contract: ${name}`, () => {
     const context: { current?: CrawlCatalogUnderTest } = {};
     const underTest = (): CrawlCatalogUnderTest => {
       if (context.current === undefined) throw new Error('The catalog under test was not created.');
       return context.current;
     };
-    const catalog = (): Catalog => underTest().catalog;
+    const catalog = (): CrawlCatalog => underTest().catalog;
 
     beforeEach(async () => {
       context.current = await createCatalog();
@@ -101,7 +101,7 @@ function finishedSite(name: string, pageCount: number): CrawlSiteRecord {
   };
 }
 
-function describeCrawlSiteRules(catalog: () => Catalog): void {
+function describeCrawlSiteRules(catalog: () => CrawlCatalog): void {
   describe('crawl sites', () => {
     it('records the start of a crawl, then its end and summary', async () => {
       await catalog().startCrawl({ name: 'docs', startUrls: [docs('/'), docs('/guide/')] }, at(0));
@@ -203,7 +203,7 @@ function describeCrawlSiteRules(catalog: () => Catalog): void {
   });
 }
 
-function describeCrawlPageRules(catalog: () => Catalog): void {
+function describeCrawlPageRules(catalog: () => CrawlCatalog): void {
   describe('crawl pages', () => {
     beforeEach(async () => {
       await catalog().startCrawl({ name: 'docs', startUrls: [docs('/')] }, at(0));
@@ -255,7 +255,7 @@ function describeCrawlPageRules(catalog: () => Catalog): void {
   });
 }
 
-function describeAtomicPutRules(catalog: () => Catalog): void {
+function describeAtomicPutRules(catalog: () => CrawlCatalog): void {
   describe('storing pages is all or nothing', () => {
     const before = pageOf('docs', docs('/kept'));
 
