@@ -11,11 +11,11 @@ import { createSqliteSearchIndex } from '../src/adapters/sqlite/sqlite-search-in
 import { answerQuestion } from '../src/assistant/answer-question.ts';
 import type { AssistantDependencies } from '../src/assistant/assistant-types.ts';
 import { configSchema } from '../src/core/config.ts';
+import type { LanguageRuntime } from '../src/core/ports/language-runtime.ts';
 import { openBeirDataset } from '../src/knowledge/evaluation/beir-dataset.ts';
 import { indexBeirCorpus } from '../src/knowledge/evaluation/index-beir-corpus.ts';
 import { percentile } from '../src/knowledge/evaluation/percentile.ts';
 import { searchKnowledge } from '../src/knowledge/search-knowledge.ts';
-import type { LanguageRuntime } from '../src/models/language-runtime.ts';
 
 function options() {
   const { values } = parseArgs({
@@ -101,7 +101,7 @@ export async function main(): Promise<void> {
       origin: 'configured',
       entry: { provider: 'llama-cpp', model: path.resolve(settings.model), maxOutputTokens: 8 },
     },
-    { models, modelsFolder: path.join(work, 'models'), threads: 2 },
+    { models, modelsFolder: path.join(work, 'models'), threads: 2, environment: {} },
   );
   try {
     const counts = await indexBeirCorpus(index, dataset.corpus(), { chunkCharacters: 1500 });

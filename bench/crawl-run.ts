@@ -4,10 +4,7 @@
 // sitemap discovery, Readability extraction, sections, SQLite writes, catalog records); `quarry-again`
 // crawls the same site a second time in the same home (the incremental re-crawl).
 import { CheerioCrawler, Configuration, Log, LogLevel } from '@crawlee/cheerio';
-import { loadConfig } from '../src/adapters/config/load-config.ts';
-import { createLogger } from '../src/cli/create-logger.ts';
-import { createServices } from '../src/cli/create-services.ts';
-import { createRedactor } from '../src/core/redact.ts';
+import { openQuarry } from '../src/app/open-quarry.ts';
 import { crawlSite } from '../src/crawl/crawl-site.ts';
 
 const [variant, origin, pagesText, concurrencyText] = process.argv.slice(2);
@@ -34,13 +31,13 @@ async function baseline(): Promise<number> {
 }
 
 async function quarry(): Promise<number> {
-  const { config } = loadConfig({ cwd: process.cwd(), environment: process.env });
-  const redact = createRedactor([]);
-  const services = await createServices(
-    config,
-    createLogger({ level: 'warn', redact, format: 'human' }),
-    redact,
-  );
+  const services = await openQuarry({
+    cwd: process.cwd(),
+    environment: process.env,
+    flags: { logLevel: 'warn' },
+    logFormat: 'human',
+    write: (line) => process.stderr.write(line),
+  });
   try {
     const summary = await crawlSite(await services.crawlDependencies(), {
       urls: [`${origin}/`],

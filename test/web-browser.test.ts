@@ -5,7 +5,7 @@ import { MockLanguageModelV3 } from 'ai/test';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../src/api/server.ts';
+import { type RunningServer, startServer } from '../src/app/start-server.ts';
 import {
   mockRuntime,
   modelReply,
@@ -51,8 +51,6 @@ beforeAll(async () => {
   server = await startServer(fixture.services, {
     host: '127.0.0.1',
     port: 0,
-    environment: {},
-    workingDirectory: fixture.home,
     schedule: false,
     webRoot,
     openModel: async () => ({ runtime }),

@@ -1,8 +1,8 @@
 import type { Catalog, UserRecord } from '../core/ports/catalog.ts';
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import type { KnowledgeSearchRequest, KnowledgeSearchResult } from '../knowledge/search-knowledge.ts';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
 import type { ModelList } from '../models/list-models.ts';
 import type { SyncController } from './sync-controller.ts';
 
@@ -70,6 +70,8 @@ export interface AppDependencies {
   clock: () => Date;
   newId: () => string;
   settings: AppSettings;
+  /** Quarry's version, for the OpenAPI document. */
+  version: string;
   /** Serves the web app's files (Node only); `undefined` when the app is not served by this process. */
   webApp?: (path: string) => Promise<Response | undefined>;
 }

@@ -47,7 +47,7 @@ export function createApp(dependencies: AppDependencies): OpenAPIHono<AppEnviron
   );
   app.use('*', limitBody(dependencies.settings.maxBodyBytes));
   registerHealthRoutes(app);
-  registerApiDocs(app);
+  registerApiDocs(app, dependencies.version);
   const { loginAttempts, loginWindowMs } = dependencies.settings;
   const now = () => dependencies.clock().getTime();
   const limiters = {

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { quarryVersion } from '../cli/create-services.ts';
 import type { AppEnvironment } from './app-dependencies.ts';
 
 /** Swagger UI's files served under `/api/docs/`, from the `swagger-ui-dist` package (no CDN). */
@@ -26,9 +25,9 @@ const initScript = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_
 
 /**
  * `GET /api/openapi.json` (OpenAPI 3.1, generated from the routes' zod schemas) and `GET /api/docs` (an
- * interactive page). Both are open: they describe the API, they do not use it.
+ * interactive page) for Quarry `version`. Both are open: they describe the API, they do not use it.
  */
-export function registerApiDocs(app: OpenAPIHono<AppEnvironment>): void {
+export function registerApiDocs(app: OpenAPIHono<AppEnvironment>, version: string): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -44,7 +43,7 @@ export function registerApiDocs(app: OpenAPIHono<AppEnvironment>): void {
     openapi: '3.1.0',
     info: {
       title: 'Quarry API',
-      version: quarryVersion,
+      version,
       description:
         'Ask, chat, search, generate code and manage synced repositories. Errors are {error: {code, message, hint?}}.',
     },

@@ -1,6 +1,6 @@
 import type { ModelMessage } from 'ai';
 import { ValidationError } from '../core/errors/index.ts';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import { renderTemplate } from '../models/prompt-template.ts';
 import type { ChatTurn } from './assistant-types.ts';
 

@@ -1,6 +1,6 @@
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import type { SearchFilters, SearchMode } from '../core/ports/search-index.ts';
 import type { KnowledgeSearchRequest, KnowledgeSearchResult } from '../knowledge/search-knowledge.ts';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
 import type { CitationSupport } from './citation-support.ts';
 
 /** One earlier turn of a conversation. */

@@ -1,6 +1,6 @@
 import { generateText } from 'ai';
 import { QuarryError } from '../core/errors/index.ts';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import { modelFailure } from '../models/model-failure.ts';
 import { renderTemplate } from '../models/prompt-template.ts';
 import type { AnswerUsage, ChatTurn } from './assistant-types.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors/index.ts';
-import { estimateTokens } from '../models/estimate-tokens.ts';
+import { estimateTokens } from '../core/estimate-tokens.ts';
 import { type PackContextOptions, packContext } from './pack-context.ts';
 
 /** One token per character keeps the budget arithmetic exact and readable. */

@@ -1,5 +1,5 @@
 import { type ModelMessage, streamText } from 'ai';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import { modelFailure } from '../models/model-failure.ts';
 import { addUsage } from './answer-usage.ts';
 import type { AnswerUsage, QuestionRequest } from './assistant-types.ts';

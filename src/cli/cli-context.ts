@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import { routeModelWarnings } from '../adapters/ai-sdk/route-model-warnings.ts';
-import { loadConfig } from '../adapters/config/load-config.ts';
-import { createRedactor } from '../core/redact.ts';
-import { urlPassword } from '../core/safe-url.ts';
-import { reconcileConfiguredRepos } from '../sync/repo-registry.ts';
-import { createLogger } from './create-logger.ts';
-import { createServices, type Services } from './create-services.ts';
+import type { Services } from '../app/create-services.ts';
+import { type ConfigSources, openQuarry } from '../app/open-quarry.ts';
 
 /** The process's surroundings, passed in so the CLI can be driven from tests. */
 export interface CliIo {
@@ -27,45 +22,37 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
+/** Where a command's configuration comes from: the global flags, the environment and the working folder. */
+export function configSourcesOf(command: Command, io: CliIo): ConfigSources {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const flags: Record<string, unknown> = {};
+  if (options.home) flags.home = options.home;
+  if (options.store) flags.store = options.store;
+  if (options.verbose) flags.logLevel = 'debug';
+  return {
+    cwd: io.cwd,
+    environment: io.environment,
+    flags,
+    ...(options.config ? { configFile: options.config } : {}),
+  };
+}
+
 /**
- * Loads the configuration for a command, builds the services, brings the catalog in line with
- * `sync.repos`, runs `action`, and closes everything afterwards.
+ * Opens Quarry for a command (configuration, logger, adapters, the catalog in line with `sync.repos`),
+ * runs `action`, and closes everything afterwards.
  */
 export async function withServices<T>(
   command: Command,
   io: CliIo,
   action: (services: Services) => Promise<T>,
 ): Promise<T> {
-  const options = command.optsWithGlobals<GlobalOptions>();
-  const flags: Record<string, unknown> = {};
-  if (options.home) flags.home = options.home;
-  if (options.store) flags.store = options.store;
-  if (options.verbose) flags.logLevel = 'debug';
-  const { config } = loadConfig({
-    cwd: io.cwd,
-    environment: io.environment,
-    flags,
-    ...(options.config ? { configFile: options.config } : {}),
-  });
-  const redact = createRedactor([
-    config.github.token,
-    config.knowledge.embedding.apiKey,
-    urlPassword(config.knowledge.index),
-    io.environment.AWS_SECRET_ACCESS_KEY,
-    io.environment.AWS_SESSION_TOKEN,
-    io.environment.AWS_BEARER_TOKEN_BEDROCK,
-    io.environment.OPENAI_API_KEY,
-    io.environment.HF_TOKEN,
-    ...Object.values(config.models.entries).map((entry) => entry.apiKey),
-  ]);
-  const format = io.environment.QUARRY_LOG_FORMAT === 'json' ? 'json' : 'human';
   // Progress bars redraw the bottom of the terminal; log lines written meanwhile would be drawn over,
   // so a command showing bars can hold them back (see `Services.holdLogs`).
   let heldLines: string[] | undefined;
-  const write = (line: string) => (heldLines ? heldLines.push(line) : io.stderr(line));
-  const logger = createLogger({ level: config.logLevel, redact, format, write });
-  routeModelWarnings(logger);
-  const services = await createServices(config, logger, redact, {
+  const services = await openQuarry({
+    ...configSourcesOf(command, io),
+    logFormat: io.environment.QUARRY_LOG_FORMAT === 'json' ? 'json' : 'human',
+    write: (line) => (heldLines ? heldLines.push(line) : io.stderr(line)),
     holdLogs() {
       heldLines ??= [];
       return () => {
@@ -76,7 +63,6 @@ export async function withServices<T>(
     },
   });
   try {
-    await reconcileConfiguredRepos(services.catalog, config, logger);
     return await action(services);
   } finally {
     await services.close();

@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { environmentSettings } from '../adapters/config/environment-settings.ts';
+import { environmentSettings } from '../app/open-quarry.ts';
+import { quarryVersion } from '../app/quarry-version.ts';
+import { redactorFor } from '../app/secrets.ts';
 import { QuarryError } from '../core/errors/index.ts';
-import { createRedactor } from '../core/redact.ts';
-import { urlPassword } from '../core/safe-url.ts';
 import type { CliIo } from './cli-context.ts';
 import { registerAskCommand } from './commands/ask.ts';
 import { registerChatCommand } from './commands/chat.ts';
@@ -20,7 +20,6 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerUsersCommands } from './commands/users.ts';
-import { quarryVersion } from './create-services.ts';
 import { exitCodeFor, exitCodes } from './exit-codes.ts';
 
 /**
@@ -93,18 +92,8 @@ function inheritOutput(command: Command, parent: Command): void {
 }
 
 function reportError(error: unknown, io: CliIo, verbose: boolean): void {
-  const { environment } = io;
-  const redact = createRedactor([
-    environment.GITHUB_TOKEN,
-    environment.QUARRY_GITHUB_TOKEN,
-    environment.QUARRY_EMBEDDING_API_KEY,
-    urlPassword(environment.QUARRY_INDEX ?? ''),
-    environment.AWS_SECRET_ACCESS_KEY,
-    environment.AWS_SESSION_TOKEN,
-    environment.AWS_BEARER_TOKEN_BEDROCK,
-    environment.OPENAI_API_KEY,
-    environment.HF_TOKEN,
-  ]);
+  // The configuration may be what failed to load: the environment's secrets are redacted all the same.
+  const redact = redactorFor(io.environment);
   const write = (text: string) => io.stderr(redact(text));
   if (QuarryError.is(error)) {
     write(`error: ${error.message}\n`);

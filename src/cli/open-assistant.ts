@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Services } from '../app/create-services.ts';
 import type { AssistantDependencies } from '../assistant/assistant-types.ts';
 import type { ConversationDependencies } from '../assistant/conversations.ts';
 import type { CliIo } from './cli-context.ts';
-import type { Services } from './create-services.ts';
 import { openLanguageModel } from './open-language-model.ts';
 
 /** The assistant's parts for one command, and how to release the model afterwards. */

@@ -1,17 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors/index.ts';
-import type { SearchFilters, SearchMode } from '../core/ports/search-index.ts';
+import type { SearchMode } from '../core/ports/search-index.ts';
 
-/** The filter flags shared by `search`, `ask` and `chat`. */
-export interface SearchFilterOptions {
-  repo?: string[];
-  version?: string[];
-  source?: string[];
-  lang?: string[];
-  path?: string;
-  mode?: string;
-  allVersions?: boolean;
-}
+export { filtersFrom, type SearchFilterOptions } from '../knowledge/search-filters.ts';
 
 const modes: readonly SearchMode[] = ['keyword', 'vector', 'hybrid'];
 
@@ -54,16 +45,4 @@ export function parseMode(text: string | undefined): SearchMode | undefined {
     throw new ValidationError(`--mode takes keyword, vector or hybrid, got ${JSON.stringify(text)}.`);
   }
   return text as SearchMode;
-}
-
-/** The search filters the flags ask for. */
-export function filtersFrom(options: SearchFilterOptions): SearchFilters {
-  return {
-    ...(options.repo ? { repos: options.repo } : {}),
-    ...(options.version ? { versions: options.version } : {}),
-    ...(options.source ? { sources: options.source } : {}),
-    ...(options.lang ? { languages: options.lang } : {}),
-    ...(options.path ? { pathGlob: options.path } : {}),
-    ...(options.allVersions ? { includeArchived: true } : {}),
-  };
 }

@@ -1,6 +1,6 @@
 import type { FinishReason } from 'ai';
 import { UpstreamError } from '../core/errors/index.ts';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import type { MissingCodeReason } from './extract-code.ts';
 
 const maxPreviewLength = 120;

@@ -1,9 +1,9 @@
 import { type FinishReason, generateText, type LanguageModelUsage, type ModelMessage } from 'ai';
 import { QuarryError, ValidationError } from '../core/errors/index.ts';
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import { normalizeRepoId } from '../core/repo-id.ts';
 import type { KnowledgeHit } from '../knowledge/search-knowledge.ts';
-import type { LanguageRuntime } from '../models/language-runtime.ts';
 import { modelFailure } from '../models/model-failure.ts';
 import { renderTemplate } from '../models/prompt-template.ts';
 import { missingCodeError } from './code-generation-errors.ts';

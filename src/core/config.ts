@@ -102,6 +102,25 @@ export const configSchema = z.object({
     .regex(/^(file:\/\/\/|s3:\/\/[^/]+)/, 'expected file:///absolute/path or s3://bucket/prefix')
     .optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Where durable records live (repositories, runs, locks, conversations, accounts, crawl state). */
+  catalog: z.preprocess(
+    // `catalog: dynamodb://quarry` is short for `catalog: { location: dynamodb://quarry }`.
+    (value) => (typeof value === 'string' ? { location: value } : value),
+    z
+      .object({
+        /** `sqlite` (a file in `home`) or `dynamodb://<table-prefix>` (tables `<prefix>-repositories`, ...). */
+        location: z
+          .string()
+          .regex(
+            /^(sqlite|dynamodb:\/\/[A-Za-z0-9_.-]{1,200})$/,
+            'expected sqlite or dynamodb://<table-prefix> (letters, digits, _ . and -)',
+          )
+          .default('sqlite'),
+        /** Create missing DynamoDB tables on first use; off when the CDK app owns them. */
+        createTables: flag.default(true),
+      })
+      .prefault({}),
+  ),
   github: z
     .object({
       apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
@@ -211,6 +230,7 @@ export const configSchema = z.object({
     .object({
       region: z.string().optional(),
       endpointUrlS3: z.url().optional(),
+      endpointUrlDynamoDb: z.url().optional(),
     })
     .prefault({}),
 });

@@ -48,3 +48,13 @@ export const defaultPrompts = {
 
 /** The names of the templates in {@link defaultPrompts}. */
 export type PromptName = keyof typeof defaultPrompts;
+
+/** A few-shot example: a user turn and the assistant reply it should get. */
+export interface FewShotExample {
+  user: string;
+  assistant: string;
+}
+
+/** The templates in effect for one model: the global ones with that entry's overrides applied. */
+/** The templates in effect for one model: the global ones with that entry's overrides applied. */
+export type PromptTemplates = Record<PromptName, string> & { fewShot: FewShotExample[] };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultPrompts } from './default-prompts.ts';
+import { defaultPrompts, type PromptTemplates } from './default-prompts.ts';
 
 /** Where language models come from. */
 export const languageProviders = ['bedrock', 'openai', 'openai-compatible', 'llama-cpp'] as const;
@@ -120,3 +120,24 @@ export const modelsSchema = z
 
 /** The validated `models` section. */
 export type ModelsConfig = z.infer<typeof modelsSchema>;
+
+/** A model reference resolved to its settings. */
+export interface ResolvedModel {
+  /** The entry name, or the `provider:model-id` reference as given. */
+  name: string;
+  entry: ModelEntry;
+  /** Where it came from: a `models.entries` entry, the built-in local default, or an ad-hoc reference. */
+  origin: 'configured' | 'built-in' | 'ad-hoc';
+}
+
+/** The prompt templates for `entry`: `models.prompts` with the entry's own overrides on top. */
+export function promptsFor(models: ModelsConfig, entry: ModelEntry): PromptTemplates {
+  const overrides = entry.prompts ?? {};
+  return {
+    system: overrides.system ?? models.prompts.system,
+    rag: overrides.rag ?? models.prompts.rag,
+    condense: overrides.condense ?? models.prompts.condense,
+    code: overrides.code ?? models.prompts.code,
+    fewShot: overrides.fewShot ?? models.prompts.fewShot,
+  };
+}

@@ -1,10 +1,11 @@
 import type { EmbeddingSettings, QuarryConfig } from '../core/config.ts';
 import { NotFoundError, ValidationError } from '../core/errors/index.ts';
 import type { Catalog, RepoRecord } from '../core/ports/catalog.ts';
+import type { EmbeddingRuntime } from '../core/ports/embedding-runtime.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import type { IndexStats, SearchIndex } from '../core/ports/search-index.ts';
 import { parseRepoId } from '../core/repo-id.ts';
-import { type EmbeddingRuntime, embedTexts } from '../models/embedding-runtime.ts';
+import { embedTexts } from '../models/embedding-runtime.ts';
 import { currentPrefix } from '../sync/release-layout.ts';
 import { sharedChunkWorkerPool } from './documents/chunk-worker-pool.ts';
 import type { Embedder } from './embedder.ts';

@@ -1,6 +1,7 @@
 import type { EmbeddingSettings } from '../core/config.ts';
+import type { EmbeddingRuntime } from '../core/ports/embedding-runtime.ts';
 import type { SearchIndex, VectorSpace } from '../core/ports/search-index.ts';
-import { type EmbeddingRuntime, embedTexts } from '../models/embedding-runtime.ts';
+import { embedTexts } from '../models/embedding-runtime.ts';
 import type { Embedder } from './embedder.ts';
 
 /** Settings worth keeping beside the vectors: enough to embed queries later, and no secret. */

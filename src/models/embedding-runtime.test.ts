@@ -3,7 +3,8 @@ import { MockEmbeddingModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 import type { EmbeddingSettings } from '../core/config.ts';
 import { UpstreamError, ValidationError } from '../core/errors/index.ts';
-import { type EmbeddingRuntime, embeddingKey, embedTexts } from './embedding-runtime.ts';
+import { type EmbeddingRuntime, embeddingKey } from '../core/ports/embedding-runtime.ts';
+import { embedTexts } from './embedding-runtime.ts';
 
 /** A model answering each text with `[length, 1, 0]`, recording the batches it saw. */
 function recordingRuntime(answer?: (values: string[]) => number[][]): {

@@ -11,8 +11,8 @@ import type {
 import { simulateReadableStream } from 'ai';
 import type { MockLanguageModelV3 } from 'ai/test';
 import { defaultPrompts } from '../core/default-prompts.ts';
+import type { LanguageRuntime } from '../core/ports/language-runtime.ts';
 import type { KnowledgeHit } from '../knowledge/search-knowledge.ts';
-import type { LanguageRuntime } from './language-runtime.ts';
 
 /** A `doGenerate` result with `text` as the only content and fixed usage (40 in, 12 out). */
 export function modelReply(

@@ -1,8 +1,8 @@
 import { formatByteSize } from '../core/byte-size.ts';
-import type { LanguageProvider, ModelsConfig } from '../core/model-config.ts';
+import type { LanguageProvider, ModelsConfig, ResolvedModel } from '../core/model-config.ts';
 import { describeUrlSafely } from '../core/safe-url.ts';
 import { guardProbes, type ModelProbes, type OllamaTag } from './model-probes.ts';
-import { configuredModels, type ResolvedModel, resolveModel } from './model-registry.ts';
+import { configuredModels, resolveModel } from './model-registry.ts';
 
 /** One line of `quarry models list`. */
 export interface ModelRow {

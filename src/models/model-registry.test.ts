@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../adapters/config/load-config.ts';
+import { loadConfig } from '../app/config/load-config.ts';
 import { configSchema, resolveConfig } from '../core/config.ts';
 import { defaultPrompts } from '../core/default-prompts.ts';
 import { ValidationError } from '../core/errors/index.ts';
-import { defaultLocalModel, type ModelsConfig } from '../core/model-config.ts';
-import { builtInLocalEntry, configuredModels, promptsFor, resolveModel } from './model-registry.ts';
+import { defaultLocalModel, type ModelsConfig, promptsFor } from '../core/model-config.ts';
+import { builtInLocalEntry, configuredModels, resolveModel } from './model-registry.ts';
 
 /** The `models` section of a configuration file holding `models`, with every zod default applied. */
 function modelsConfig(models: Record<string, unknown> = {}): ModelsConfig {

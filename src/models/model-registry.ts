@@ -6,17 +6,8 @@ import {
   languageProviders,
   type ModelEntry,
   type ModelsConfig,
+  type ResolvedModel,
 } from '../core/model-config.ts';
-import type { PromptTemplates } from './prompt-template.ts';
-
-/** A model reference resolved to its settings. */
-export interface ResolvedModel {
-  /** The entry name, or the `provider:model-id` reference as given. */
-  name: string;
-  entry: ModelEntry;
-  /** Where it came from: a `models.entries` entry, the built-in local default, or an ad-hoc reference. */
-  origin: 'configured' | 'built-in' | 'ad-hoc';
-}
 
 /** The built-in entry used when nothing is configured: a small instruct model run in-process. */
 export const builtInLocalEntry: ModelEntry = { provider: 'llama-cpp', model: defaultLocalModel };
@@ -59,18 +50,6 @@ export function configuredModels(models: ModelsConfig): ResolvedModel[] {
   );
   if (models.entries[defaultModelEntry] !== undefined) return entries;
   return [...entries, { name: defaultModelEntry, entry: builtInLocalEntry, origin: 'built-in' }];
-}
-
-/** The prompt templates for `entry`: `models.prompts` with the entry's own overrides on top. */
-export function promptsFor(models: ModelsConfig, entry: ModelEntry): PromptTemplates {
-  const overrides = entry.prompts ?? {};
-  return {
-    system: overrides.system ?? models.prompts.system,
-    rag: overrides.rag ?? models.prompts.rag,
-    condense: overrides.condense ?? models.prompts.condense,
-    code: overrides.code ?? models.prompts.code,
-    fewShot: overrides.fewShot ?? models.prompts.fewShot,
-  };
 }
 
 /**

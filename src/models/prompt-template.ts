@@ -1,15 +1,6 @@
 import type { PromptName } from '../core/default-prompts.ts';
 import { ValidationError } from '../core/errors/index.ts';
 
-/** A few-shot example: a user turn and the assistant reply it should get. */
-export interface FewShotExample {
-  user: string;
-  assistant: string;
-}
-
-/** The templates in effect for one model: the global ones with that entry's overrides applied. */
-export type PromptTemplates = Record<PromptName, string> & { fewShot: FewShotExample[] };
-
 /** The placeholders each template may use; anything else in `{{…}}` is a configuration mistake. */
 export const templatePlaceholders: Record<PromptName, readonly string[]> = {
   system: [],

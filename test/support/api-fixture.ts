@@ -4,14 +4,12 @@ import * as path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApiKey } from '../../src/accounts/api-keys.ts';
 import { createUser } from '../../src/accounts/users.ts';
-import { loadConfig } from '../../src/adapters/config/load-config.ts';
 import type { AppDependencies, AppEnvironment, AppSettings } from '../../src/api/app-dependencies.ts';
 import { createApp } from '../../src/api/create-app.ts';
-import { dependenciesFromServices } from '../../src/api/service-dependencies.ts';
-import { createLogger } from '../../src/cli/create-logger.ts';
-import { createServices, type Services } from '../../src/cli/create-services.ts';
-import { createRedactor } from '../../src/core/redact.ts';
-import type { LanguageRuntime } from '../../src/models/language-runtime.ts';
+import { dependenciesFromServices } from '../../src/app/create-app-dependencies.ts';
+import type { Services } from '../../src/app/create-services.ts';
+import { openQuarry } from '../../src/app/open-quarry.ts';
+import type { LanguageRuntime } from '../../src/core/ports/language-runtime.ts';
 
 /** Files of the synced release `acme/widgets@v1.0.0` the fixture indexes. */
 export const widgetFiles: Record<string, string> = {
@@ -69,15 +67,17 @@ export interface ApiFixtureOptions {
 export async function createApiFixture(options: ApiFixtureOptions = {}): Promise<ApiFixture> {
   const cwd = await mkdtemp(path.join(tmpdir(), 'quarry-api-'));
   await writeFile(path.join(cwd, 'quarry.config.yaml'), `sync:\n  repos: []\n${options.config ?? ''}`);
-  const { config } = loadConfig({ cwd, environment: {} });
-  const redact = createRedactor([]);
-  const logger = createLogger({ level: 'silent', redact, format: 'json', write: () => {} });
-  const services = await createServices(config, logger, redact);
+  const services = await openQuarry({
+    cwd,
+    environment: {},
+    flags: { logLevel: 'silent' },
+    logFormat: 'json',
+    write: () => {},
+  });
+  const { config } = services;
   await seedRelease(services);
   let runtime = options.runtime;
   const base = dependenciesFromServices(services, {
-    environment: {},
-    workingDirectory: cwd,
     openModel: async () => (runtime ? { runtime } : { runtime: undefined, reason: 'no model in this test' }),
   });
   const dependencies: AppDependencies = { ...base, settings: { ...base.settings, ...options.settings } };

@@ -1,11 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadConfig } from '../../src/adapters/config/load-config.ts';
-import { createLogger } from '../../src/cli/create-logger.ts';
-import { createServices, type Services } from '../../src/cli/create-services.ts';
+import type { Services } from '../../src/app/create-services.ts';
+import { openQuarry } from '../../src/app/open-quarry.ts';
 import { parseCrawlSite } from '../../src/core/config.ts';
-import { createRedactor } from '../../src/core/redact.ts';
 import { type CrawlDependencies, type CrawlRunOptions, crawlSite } from '../../src/crawl/crawl-site.ts';
 import type { CrawlSummary } from '../../src/crawl/crawl-types.ts';
 import type { KnowledgeHit } from '../../src/knowledge/search-knowledge.ts';
@@ -55,14 +53,13 @@ const siteFiles = new Set(['/robots.txt', '/sitemap.xml', '/llms.txt']);
 export async function startCrawlHarness(options: CrawlHarnessOptions = {}): Promise<CrawlHarness> {
   const home = await mkdtemp(path.join(tmpdir(), 'quarry-crawl-'));
   const site = await startCrawlSite();
-  const { config } = loadConfig({
+  const services = await openQuarry({
     cwd: home,
     environment: {},
     flags: { home, logLevel: 'silent', sync: { repos: [] }, crawl: options.crawl ?? {} },
+    logFormat: 'json',
+    write: () => {},
   });
-  const redact = createRedactor([]);
-  const logger = createLogger({ level: 'silent', redact, format: 'json', write: () => {} });
-  const services = await createServices(config, logger, redact);
   const dependencies: CrawlDependencies = { ...(await services.crawlDependencies()), retryBaseDelayMs: 10 };
   const source = new URL(site.origin).host;
   return {

@@ -8,7 +8,8 @@ import {
 } from '../../../test/support/fake-openai-server.ts';
 import type { EmbeddingSettings } from '../../core/config.ts';
 import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
-import { type EmbeddingRuntime, embedTexts } from '../../models/embedding-runtime.ts';
+import type { EmbeddingRuntime } from '../../core/ports/embedding-runtime.ts';
+import { embedTexts } from '../../models/embedding-runtime.ts';
 import { createEmbeddingRuntime } from './create-embedding-runtime.ts';
 
 const apiKey = 'sk-quarry-test-0123456789';
@@ -43,7 +44,7 @@ function expectCloseTo(actual: Float32Array | undefined, expected: number[]): vo
 describe('createEmbeddingRuntime settings', () => {
   it('is undefined for provider none', async () => {
     expect(
-      await createEmbeddingRuntime({ provider: 'none', batchSize: 32 }, { modelsFolder }),
+      await createEmbeddingRuntime({ provider: 'none', batchSize: 32 }, { modelsFolder, environment: {} }),
     ).toBeUndefined();
   });
 
@@ -104,6 +105,7 @@ describe('createEmbeddingRuntime with an OpenAI-compatible endpoint', () => {
   async function open(overrides: Partial<EmbeddingSettings> = {}, fetchFunction?: typeof fetch) {
     runtime = await createEmbeddingRuntime(openAiSettings({ baseUrl: server.url, apiKey, ...overrides }), {
       modelsFolder,
+      environment: {},
       ...(fetchFunction === undefined ? {} : { fetch: fetchFunction }),
     });
     if (runtime === undefined) throw new Error('expected a runtime');
@@ -186,7 +188,10 @@ describe('createEmbeddingRuntime with an OpenAI-compatible endpoint', () => {
 
   it('sends userinfo of the base URL as Basic authentication and never shows it', async () => {
     const withUserinfo = server.url.replace('http://', 'http://quarry:proxy-password@');
-    runtime = await createEmbeddingRuntime(openAiSettings({ baseUrl: withUserinfo }), { modelsFolder });
+    runtime = await createEmbeddingRuntime(openAiSettings({ baseUrl: withUserinfo }), {
+      modelsFolder,
+      environment: {},
+    });
     const model = runtime as EmbeddingRuntime;
     expect(model.description).not.toContain('proxy-password');
     const error = await rejection(embedTexts(model, ['x'], { batchSize: 8 }));
@@ -273,7 +278,7 @@ describe('createEmbeddingRuntime with llama.cpp', () => {
     const modelPath = fileURLToPath(new URL('../../../../shared/models/stories260K.gguf', import.meta.url));
     const runtime = await createEmbeddingRuntime(
       { provider: 'llama-cpp', model: modelPath, batchSize: 8 },
-      { modelsFolder },
+      { modelsFolder, environment: {} },
     );
     if (runtime === undefined) throw new Error('expected a runtime');
     try {

@@ -1,9 +1,9 @@
 import type { EmbeddingSettings } from '../../core/config.ts';
 import { ValidationError } from '../../core/errors/index.ts';
+import { type EmbeddingRuntime, embeddingKey } from '../../core/ports/embedding-runtime.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { createRedactor } from '../../core/redact.ts';
 import { describeUrlSafely, redactUrlSecrets } from '../../core/safe-url.ts';
-import { type EmbeddingRuntime, embeddingKey } from '../../models/embedding-runtime.ts';
 import { bedrockEmbeddingOptions } from './bedrock-embedding-options.ts';
 import { fetchWithTimeout } from './fetch-with-timeout.ts';
 import { guardEmbeddingModel } from './guard-embedding-model.ts';
@@ -16,10 +16,10 @@ export interface CreateEmbeddingRuntimeOptions {
   fetch?: typeof fetch;
   /**
    * Read for AWS credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`,
-   * `AWS_BEARER_TOKEN_BEDROCK`), `AWS_REGION`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` and `HF_TOKEN`.
-   * Default `process.env`.
+   * `AWS_BEARER_TOKEN_BEDROCK`), `AWS_REGION`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` and `HF_TOKEN`. Passed
+   * in by the composition root; the adapter never reads `process.env` itself.
    */
-  environment?: Record<string, string | undefined>;
+  environment: Record<string, string | undefined>;
   /** AWS region for Bedrock (`aws.region`); falls back to `AWS_REGION`. */
   region?: string;
   /** Per HTTP request to an embedding endpoint, until the answer's headers. Default 120 000. */
@@ -59,7 +59,7 @@ export async function createEmbeddingRuntime(
     model: settings.model?.trim() ?? '',
     key,
     fetch: fetchWithTimeout(options.fetch ?? globalThis.fetch, options.requestTimeoutMs ?? 120_000),
-    environment: options.environment ?? process.env,
+    environment: options.environment,
     options,
   };
   switch (settings.provider) {

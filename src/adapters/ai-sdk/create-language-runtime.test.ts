@@ -10,9 +10,9 @@ import { type FakeBedrockServer, startFakeBedrockServer } from '../../../test/su
 import { type FakeOpenAiServer, startFakeOpenAiServer } from '../../../test/support/fake-openai-server.ts';
 import { resolveConfig } from '../../core/config.ts';
 import { ConflictError, NotFoundError, UpstreamError, ValidationError } from '../../core/errors/index.ts';
+import { estimateTokens } from '../../core/estimate-tokens.ts';
 import type { ModelsConfig } from '../../core/model-config.ts';
-import { estimateTokens } from '../../models/estimate-tokens.ts';
-import type { LanguageRuntime } from '../../models/language-runtime.ts';
+import type { LanguageRuntime } from '../../core/ports/language-runtime.ts';
 import { resolveModel } from '../../models/model-registry.ts';
 import { LlamaCppLanguageModel } from '../llama-cpp/llama-cpp-language-model.ts';
 import { type CreateLanguageRuntimeOptions, createLanguageRuntime } from './create-language-runtime.ts';

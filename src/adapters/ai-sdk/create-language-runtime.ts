@@ -1,12 +1,12 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { ValidationError } from '../../core/errors/index.ts';
+import { estimateTokens } from '../../core/estimate-tokens.ts';
 import type { ModelEntry, ModelsConfig } from '../../core/model-config.ts';
+import { promptsFor, type ResolvedModel } from '../../core/model-config.ts';
+import type { LanguageRuntime } from '../../core/ports/language-runtime.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { createRedactor } from '../../core/redact.ts';
 import { describeUrlSafely, redactUrlSecrets } from '../../core/safe-url.ts';
-import { estimateTokens } from '../../models/estimate-tokens.ts';
-import type { LanguageRuntime } from '../../models/language-runtime.ts';
-import { promptsFor, type ResolvedModel } from '../../models/model-registry.ts';
 import { bedrockAuthentication } from './bedrock-credentials.ts';
 import { fetchWithIdleTimeout } from './fetch-with-idle-timeout.ts';
 import { guardLanguageModel } from './guard-language-model.ts';
@@ -18,8 +18,11 @@ export interface CreateLanguageRuntimeOptions {
   /** Where llama-cpp models given as a URL are downloaded to: `<QUARRY_HOME>/models`. */
   modelsFolder: string;
   fetch?: typeof fetch;
-  /** Read for `OPENAI_API_KEY`, AWS credentials and endpoints, `AWS_REGION`, `HF_TOKEN` and `HF_ENDPOINT`. Default `process.env`. */
-  environment?: Record<string, string | undefined>;
+  /**
+   * Read for `OPENAI_API_KEY`, AWS credentials and endpoints, `AWS_REGION`, `HF_TOKEN` and `HF_ENDPOINT`.
+   * Passed in by the composition root; the adapter never reads `process.env` itself.
+   */
+  environment: Record<string, string | undefined>;
   /** `aws.region`, used by Bedrock entries without their own region. */
   region?: string;
   /** Relative llama-cpp paths are resolved from here. Default the current working directory. */
@@ -80,7 +83,7 @@ function buildProviderModel(
   resolved: ResolvedModel,
   options: CreateLanguageRuntimeOptions,
 ): Promise<ProviderModel> {
-  const environment = options.environment ?? process.env;
+  const { environment } = options;
   const fetch = fetchWithIdleTimeout(options.fetch ?? globalThis.fetch, options.models.requestTimeoutMs);
   const context = { resolved, entry: resolved.entry, options, environment, fetch };
   switch (resolved.entry.provider) {

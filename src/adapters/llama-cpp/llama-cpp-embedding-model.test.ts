@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors/index.ts';
-import { type EmbeddingRuntime, embedTexts } from '../../models/embedding-runtime.ts';
+import type { EmbeddingRuntime } from '../../core/ports/embedding-runtime.ts';
+import { embedTexts } from '../../models/embedding-runtime.ts';
 import { LlamaCppEmbeddingModel } from './llama-cpp-embedding-model.ts';
 
 /** A real 1 MB llama model (MIT): tiny, but it goes through the same llama.cpp code as a large one. */

@@ -5,8 +5,8 @@
 import type { LanguageModelV3StreamPart, LanguageModelV3StreamResult } from '@ai-sdk/provider';
 import { simulateReadableStream } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
+import type { LanguageRuntime } from '../../core/ports/language-runtime.ts';
 import { mockRuntime, modelReply, streamedReply } from '../../models/language-runtime.test-support.ts';
-import type { LanguageRuntime } from '../../models/language-runtime.ts';
 
 /** A model that streams `parts` for every answer and condenses follow-ups into `standalone`. */
 export function replyingModel(parts: string[], standalone = 'How does retryWithBackoff retry?') {

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { filtersFrom, type SearchFilterOptions } from '../../cli/search-options.ts';
 import type { SearchFilters } from '../../core/ports/search-index.ts';
+import { filtersFrom, type SearchFilterOptions } from '../../knowledge/search-filters.ts';
 import { authenticated, commonErrorResponses } from '../api-schemas.ts';
 import type { AppEnvironment } from '../app-dependencies.ts';
 import { sourceKeyOf } from '../source-key.ts';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import type { Services } from '../../app/create-services.ts';
 import { answerQuestion, checkQuestion } from '../../assistant/answer-question.ts';
 import { loadHistory, openConversation, recordExchange } from '../../assistant/conversations.ts';
 import type { SearchMode } from '../../core/ports/search-index.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
-import type { Services } from '../create-services.ts';
 import { answerJson, citationWarnings, formatSources } from '../format-answer.ts';
 import { conversationDependencies, openAssistant } from '../open-assistant.ts';
 import {

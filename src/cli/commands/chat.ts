@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import type { Services } from '../../app/create-services.ts';
 import { answerQuestion } from '../../assistant/answer-question.ts';
 import { loadHistory, openConversation, recordExchange } from '../../assistant/conversations.ts';
 import { QuarryError, ValidationError } from '../../core/errors/index.ts';
 import type { ConversationRecord } from '../../core/ports/catalog.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
-import type { Services } from '../create-services.ts';
 import { citationWarnings, formatSources } from '../format-answer.ts';
 import { conversationDependencies, type OpenedAssistant, openAssistant } from '../open-assistant.ts';
 import {

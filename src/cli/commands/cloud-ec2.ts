@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import type { Services } from '../../app/create-services.ts';
+import { openEc2Control } from '../../app/open-adapters.ts';
 import {
   applyEc2Launch,
   checkConsentPossible,
@@ -10,7 +12,6 @@ import { type Ec2PlanResult, planEc2Launch } from '../../cloud/ec2/plan-ec2-laun
 import { ValidationError } from '../../core/errors/index.ts';
 import type { Ec2Control } from '../../core/ports/ec2-control.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
-import type { Services } from '../create-services.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { ec2PlanJson, formatEc2Plan, formatLaunchSummary } from '../format-ec2-plan.ts';
 import { openRequiredModel } from '../open-language-model.ts';
@@ -96,7 +97,7 @@ async function cloudEc2(
   const region = options.region ?? services.config.aws.region ?? io.environment.AWS_REGION ?? defaultRegion;
   const checked = checkOptions(requestText, options, region);
   const consent = consentFor(io, options);
-  const control = await controlForRun(io, checked.region, options, consent);
+  const control = await controlForRun(services, checked.region, options, consent);
   const runtime = await openRequiredModel(services, io, options.model);
   try {
     const dependencies = {
@@ -130,30 +131,19 @@ async function cloudEc2(
  * model is loaded) what could never launch: no way to confirm, or no credentials.
  */
 async function controlForRun(
-  io: CliIo,
+  services: Services,
   region: string,
   options: CloudEc2Options,
   consent: LaunchConsent,
 ): Promise<Ec2Control | undefined> {
   if (options.apply) checkConsentPossible(consent);
-  const control = await ec2ControlFor(io, region);
+  const control = await openEc2Control(services, region);
   if (options.apply && control === undefined) {
     throw new ValidationError('--apply needs AWS credentials, and none were found.', {
       hint: 'Set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or leave out --apply to only plan.',
     });
   }
   return control;
-}
-
-/** EC2 in `region` when AWS credentials are found; `AWS_ENDPOINT_URL_EC2` points it at a stand-in. */
-async function ec2ControlFor(io: CliIo, region: string): Promise<Ec2Control | undefined> {
-  // Loaded here, not at the top: the EC2 SDK takes a second to import, which every other command would pay.
-  const { findAwsCredentials } = await import('../../adapters/ec2/aws-credentials.ts');
-  const { createEc2Control } = await import('../../adapters/ec2/create-ec2-control.ts');
-  const credentials = await findAwsCredentials(io.environment);
-  if (credentials === undefined) return undefined;
-  const endpoint = io.environment.AWS_ENDPOINT_URL_EC2 ?? io.environment.AWS_ENDPOINT_URL;
-  return createEc2Control({ region, credentials, ...(endpoint ? { endpoint } : {}) });
 }
 
 /** The consent, its question preceded on standard error by a summary of what is launched. */

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import type { Services } from '../../app/create-services.ts';
 import { type CodeGenerationRequest, checkCodeRequest, generateCode } from '../../codegen/generate-code.ts';
 import type { FindExamples } from '../../codegen/pack-examples.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
-import type { Services } from '../create-services.ts';
 import { openRequiredModel } from '../open-language-model.ts';
 
 interface CodegenOptions {

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { createSqliteSearchIndex } from '../../adapters/sqlite/sqlite-search-index.ts';
+import type { Services } from '../../app/create-services.ts';
+import { createScratchSearchIndex, openEmbeddingRuntime } from '../../app/open-adapters.ts';
 import { ValidationError } from '../../core/errors/index.ts';
 import type { SearchIndex, SearchMode } from '../../core/ports/search-index.ts';
 import { openBeirDataset } from '../../knowledge/evaluation/beir-dataset.ts';
@@ -16,7 +17,6 @@ import type { EvaluationEmbedding } from '../../knowledge/evaluation/evaluation-
 import { storableModelSettings } from '../../knowledge/vector-space-for.ts';
 import { embedTexts } from '../../models/embedding-runtime.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
-import type { Services } from '../create-services.ts';
 import { formatTable } from '../format-table.ts';
 import { waitForStop } from '../stop-signal.ts';
 
@@ -80,9 +80,9 @@ async function runEvaluation(
       let index: SearchIndex | undefined;
       let opened: OpenedEmbedding | undefined;
       try {
-        opened = settings.mode === 'keyword' ? undefined : await openEmbedding(services, io);
+        opened = settings.mode === 'keyword' ? undefined : await openEmbedding(services);
         const embedding = opened?.embedding;
-        index = createSqliteSearchIndex({ path: path.join(folder, 'index.sqlite') });
+        index = createScratchSearchIndex(path.join(folder, 'index.sqlite'));
         return await evaluateRetrieval({
           index,
           dataset,
@@ -130,17 +130,9 @@ interface OpenedEmbedding {
  * The embedding model of `knowledge.embedding`, as the evaluation needs it; `undefined` when none is
  * configured (the evaluation then says to configure one). The model SDKs load only here, when asked for.
  */
-async function openEmbedding(services: Services, io: CliIo): Promise<OpenedEmbedding | undefined> {
-  const { config } = services;
-  const settings = config.knowledge.embedding;
-  if (settings.provider === 'none') return undefined;
-  const { createEmbeddingRuntime } = await import('../../adapters/ai-sdk/create-embedding-runtime.ts');
-  const runtime = await createEmbeddingRuntime(settings, {
-    modelsFolder: path.join(config.home, 'models'),
-    environment: io.environment,
-    workingDirectory: io.cwd,
-    ...(config.aws.region ? { region: config.aws.region } : {}),
-  });
+async function openEmbedding(services: Services): Promise<OpenedEmbedding | undefined> {
+  const settings = services.config.knowledge.embedding;
+  const runtime = await openEmbeddingRuntime(services);
   if (!runtime) return undefined;
   return {
     embedding: {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '../../core/errors/index.ts';
 import type { RepoRecord } from '../../core/ports/catalog.ts';
-import type { IndexReport } from '../../knowledge/index-report.ts';
+import { type IndexOutcome, indexRepositories } from '../../knowledge/index-repositories.ts';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -26,7 +26,7 @@ export function registerIndexCommand(program: Command, io: CliIo, setExitCode: (
         const stop = waitForStop(services.logger);
         try {
           const knowledge = await services.knowledge();
-          const outcome = await indexRepositories(knowledge, repos, io, stop.signal);
+          const outcome = await indexRepositoriesWithProgress(knowledge, repos, io, stop.signal);
           if (options.json) io.stdout(`${JSON.stringify(outcome.reports, null, 2)}\n`);
           else io.stdout(`${formatIndexReports(outcome.reports)}\n`);
           for (const failure of outcome.failures) io.stderr(`error: ${services.redact(failure)}\n`);
@@ -56,36 +56,22 @@ async function reposToIndex(repos: RepoRecord[], only: string | undefined): Prom
 }
 
 /**
- * Indexes each repository in turn (one failure does not stop the others), then embeds any chunks still
- * missing vectors. Used by `quarry index` and after `quarry sync`.
+ * Indexes the repositories with a progress line per repository on a terminal and each report's warnings
+ * on standard error. Used by `quarry index` and after `quarry sync`.
  */
-export async function indexRepositories(
+export function indexRepositoriesWithProgress(
   knowledge: KnowledgeBase,
-  repos: RepoRecord[],
+  repos: readonly RepoRecord[],
   io: CliIo,
   signal: AbortSignal,
-): Promise<{ reports: IndexReport[]; failures: string[] }> {
-  const reports: IndexReport[] = [];
-  const failures: string[] = [];
-  for (const repo of repos) {
-    if (signal.aborted) break;
-    const progress = progressLine(io.interactive, io.stderr);
-    try {
-      const report = await knowledge.indexRepository(repo, { signal, onProgress: progress.update });
-      reports.push(report);
+): Promise<IndexOutcome> {
+  let progress = progressLine(io.interactive, io.stderr);
+  return indexRepositories(knowledge, repos, signal, {
+    onProgress: (path, report) => progress.update(path, report),
+    onRepositoryDone: (report) => {
       progress.finish();
-      for (const line of formatWarnings(report)) io.stderr(`${line}\n`);
-    } catch (error) {
-      progress.finish();
-      failures.push(`${repo.id}: ${(error as Error).message}`);
-    }
-  }
-  if (!signal.aborted) {
-    try {
-      await knowledge.fillVectors({ signal });
-    } catch (error) {
-      failures.push(`embedding: ${(error as Error).message}`);
-    }
-  }
-  return { reports, failures };
+      for (const line of report ? formatWarnings(report) : []) io.stderr(`${line}\n`);
+      progress = progressLine(io.interactive, io.stderr);
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startServer } from '../../api/server.ts';
+import { startServer } from '../../app/start-server.ts';
 import { ValidationError } from '../../core/errors/index.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { waitForStop } from '../stop-signal.ts';
@@ -26,8 +26,6 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         const running = await startServer(services, {
           host: options.host ?? server.host,
           port: options.port === undefined ? server.port : parsePort(options.port),
-          environment: io.environment,
-          workingDirectory: io.cwd,
           schedule: options.schedule && server.schedule,
           announce: (line) => io.stdout(`${line}\n`),
         });

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
+import type { Services } from '../../app/create-services.ts';
+import { syncAndIndex } from '../../app/sync-and-index.ts';
 import { formatByteSize } from '../../core/byte-size.ts';
 import { ValidationError } from '../../core/errors/index.ts';
-import { syncAll } from '../../sync/sync-all.ts';
 import type { SyncResult } from '../../sync/sync-types.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
-import type { Services } from '../create-services.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { formatTable } from '../format-table.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
 import { waitForStop } from '../stop-signal.ts';
-import { indexRepositories } from './index-command.ts';
+import { indexRepositoriesWithProgress } from './index-command.ts';
 
 interface SyncCommandOptions {
   repo?: string;
@@ -33,13 +33,12 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
         const stop = waitForStop(services.logger);
         try {
           do {
-            const results = await syncOnce(services, options, stop.signal, io);
+            const { results, indexFailed } = await syncOnce(services, options, stop.signal, io);
             if (options.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
             else
               io.stdout(
                 `${stop.signal.aborted && results.length === 0 ? 'Stopped before any repository was synced.' : formatResults(results)}\n`,
               );
-            const indexFailed = await indexUpdatedRepos(services, results, io, stop.signal);
             const failed =
               indexFailed ||
               results.some((result) => result.status === 'failed') ||
@@ -53,64 +52,42 @@ export function registerSyncCommand(program: Command, io: CliIo, setExitCode: (c
     });
 }
 
-/** One pass over the repositories, with progress shown (and log lines held back under bars). */
+/**
+ * One pass: sync, then index what got a new release, with progress shown (log lines held back under
+ * bars). Returns the results and whether indexing failed.
+ */
 async function syncOnce(
   services: Services,
   options: SyncCommandOptions,
   signal: AbortSignal,
   io: CliIo,
-): Promise<SyncResult[]> {
+): Promise<{ results: SyncResult[]; indexFailed: boolean }> {
   const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
   const releaseLogs = io.interactive && reporter ? services.holdLogs() : () => {};
+  let released = false;
+  const stopProgress = () => {
+    // Always: a bar left running keeps the process alive, and held log lines would be lost.
+    if (released) return;
+    released = true;
+    reporter?.stop();
+    releaseLogs();
+  };
   try {
-    const context = await services.syncContext(
-      reporter ? (progress) => reporter.update(progress) : undefined,
-    );
-    return await syncAll(context, {
-      concurrency: services.config.sync.concurrency,
+    const { results, indexing } = await syncAndIndex(services, {
       signal,
       ...(options.repo ? { repoId: options.repo } : {}),
       ...(options.force ? { force: true } : {}),
-    });
-  } finally {
-    // Always: a bar left running keeps the process alive, and held log lines would be lost.
-    reporter?.stop();
-    releaseLogs();
-  }
-}
-
-/**
- * Indexes the repositories whose new release was just extracted (`knowledge.indexAfterSync`, on by
- * default). Results go to the log, so `--json` output stays one array. Returns whether anything failed.
- */
-async function indexUpdatedRepos(
-  services: Services,
-  results: SyncResult[],
-  io: CliIo,
-  signal: AbortSignal,
-): Promise<boolean> {
-  const updated = results.filter((result) => result.status === 'updated').map((result) => result.id);
-  if (!services.config.knowledge.indexAfterSync || updated.length === 0 || signal.aborted) return false;
-  const repos = (await services.catalog.listRepos()).filter((repo) => updated.includes(repo.id));
-  const knowledge = await services.knowledge();
-  services.logger.info(
-    { repos: repos.map((repo) => repo.id) },
-    `indexing ${repos.map((repo) => repo.id).join(', ')}`,
-  );
-  const outcome = await indexRepositories(knowledge, repos, { ...io, interactive: false }, signal);
-  for (const report of outcome.reports) {
-    services.logger.info(
-      {
-        source: report.source,
-        version: report.version,
-        indexed: report.indexed,
-        unchanged: report.unchanged,
+      ...(reporter ? { onProgress: (progress) => reporter.update(progress) } : {}),
+      index: async (repos, stop) => {
+        stopProgress();
+        const quietIo = { ...io, interactive: false };
+        return indexRepositoriesWithProgress(await services.knowledge(), repos, quietIo, stop);
       },
-      `indexed ${report.source}@${report.version}: ${report.indexed} files indexed, ${report.unchanged} unchanged, ${report.removed} removed, ${report.chunks} chunks`,
-    );
+    });
+    return { results, indexFailed: indexing.failures.length > 0 };
+  } finally {
+    stopProgress();
   }
-  for (const failure of outcome.failures) services.logger.error({}, `indexing failed: ${failure}`);
-  return outcome.failures.length > 0;
 }
 
 function parseInterval(text: string | undefined): number | undefined {

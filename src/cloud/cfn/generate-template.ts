@@ -1,6 +1,6 @@
 import { generateText, type ModelMessage, type UserContent } from 'ai';
 import { ValidationError } from '../../core/errors/index.ts';
-import type { LanguageRuntime } from '../../models/language-runtime.ts';
+import type { LanguageRuntime } from '../../core/ports/language-runtime.ts';
 import { modelFailure } from '../../models/model-failure.ts';
 import type { ResourceSpecification } from '../template/resource-specification.ts';
 import type { TemplateFinding } from '../template/template-finding.ts';

@@ -1,6 +1,6 @@
 import { generateText, type ModelMessage, NoObjectGeneratedError, Output } from 'ai';
 import { QuarryError, UpstreamError } from '../../core/errors/index.ts';
-import type { LanguageRuntime } from '../../models/language-runtime.ts';
+import type { LanguageRuntime } from '../../core/ports/language-runtime.ts';
 import { modelFailure } from '../../models/model-failure.ts';
 import { type DraftPlan, draftPlanSchema, launchPlanSchema, readDraftPlan } from './launch-plan-schema.ts';
 import { launchSystemPrompt } from './launch-prompt.ts';

@@ -1,7 +1,7 @@
 import type { ModelMessage } from 'ai';
 import { ValidationError } from '../../core/errors/index.ts';
 import type { Ec2Control, InstanceTypeFacts, LaunchRequest } from '../../core/ports/ec2-control.ts';
-import type { LanguageRuntime } from '../../models/language-runtime.ts';
+import type { LanguageRuntime } from '../../core/ports/language-runtime.ts';
 import { askForPlan, type PlanAnswer } from './ask-for-plan.ts';
 import { checkEc2Request, type Ec2PlanRequest } from './check-ec2-request.ts';
 import { type DryRunOutcome, runDryRun } from './dry-run-outcome.ts';

@@ -2,14 +2,14 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { serve } from '@hono/node-server';
 import { ensureAdminAccount } from '../accounts/ensure-admin.ts';
-import type { Services } from '../cli/create-services.ts';
+import type { ModelAccess } from '../api/app-dependencies.ts';
+import { createApp } from '../api/create-app.ts';
+import { createWebAppFiles } from '../api/web-app-files.ts';
 import { ConflictError } from '../core/errors/index.ts';
-import type { ModelAccess } from './app-dependencies.ts';
 import { startCrawlSchedule } from './crawl-schedule.ts';
-import { createApp } from './create-app.ts';
+import { dependenciesFromServices } from './create-app-dependencies.ts';
+import type { Services } from './create-services.ts';
 import { createModelPool } from './model-pool.ts';
-import { dependenciesFromServices } from './service-dependencies.ts';
-import { createWebAppFiles } from './web-app-files.ts';
 
 /** Where the built web app is, relative to this file: `web/dist` at the repository root. */
 export const defaultWebRoot = path.resolve(import.meta.dirname, '../../web/dist');
@@ -18,8 +18,6 @@ export const defaultWebRoot = path.resolve(import.meta.dirname, '../../web/dist'
 export interface ServerOptions {
   host: string;
   port: number;
-  environment: Record<string, string | undefined>;
-  workingDirectory: string;
   /** Run the sync + index schedule (every `sync.intervalMinutes`) and the crawl schedule (every `crawl.intervalMinutes`), the first passes right away. */
   schedule: boolean;
   webRoot?: string;
@@ -36,20 +34,13 @@ export interface RunningServer {
 }
 
 /**
- * The Node composition root of `quarry serve`: the first admin account, the model pool, the app, the
+ * `quarry serve`, built from the composition root's services: the first admin account, the model pool, the app, the
  * HTTP listener and the in-process schedule. Everything it opens, `close` releases.
  */
 export async function startServer(services: Services, options: ServerOptions): Promise<RunningServer> {
   await createFirstAdmin(services, options);
-  const pool = createModelPool({
-    config: services.config,
-    environment: options.environment,
-    workingDirectory: options.workingDirectory,
-    logger: services.logger,
-  });
+  const pool = createModelPool(services);
   const dependencies = dependenciesFromServices(services, {
-    environment: options.environment,
-    workingDirectory: options.workingDirectory,
     openModel: options.openModel ?? ((reference) => pool.open(reference)),
     webApp: createWebAppFiles(options.webRoot ?? defaultWebRoot),
   });
@@ -88,7 +79,7 @@ function loopbackHosts(port: number, trustedOrigins: readonly string[]): string[
 
 /** On the very first start, creates `admin`; a generated password is announced once and never logged. */
 async function createFirstAdmin(services: Services, options: ServerOptions): Promise<void> {
-  const password = options.environment.QUARRY_ADMIN_PASSWORD;
+  const password = services.surroundings.environment.QUARRY_ADMIN_PASSWORD;
   const result = await ensureAdminAccount(
     { catalog: services.catalog, clock: () => new Date() },
     password ? { password } : {},

@@ -21,6 +21,8 @@ export async function createKnowledgeBase(input: {
   catalog: Catalog;
   store: ObjectStore;
   redact: Redactor;
+  /** Where embedding adapters read credentials and endpoints (never `process.env` directly). */
+  environment: Record<string, string | undefined>;
 }): Promise<KnowledgeBase> {
   const { config } = input;
   const index = await openSearchIndex(config);
@@ -35,7 +37,7 @@ export async function createKnowledgeBase(input: {
       const { createEmbeddingRuntime } = await import('../adapters/ai-sdk/create-embedding-runtime.ts');
       return createEmbeddingRuntime(settings, {
         modelsFolder: path.join(config.home, 'models'),
-        environment: process.env,
+        environment: input.environment,
         ...(config.aws.region ? { region: config.aws.region } : {}),
       });
     },

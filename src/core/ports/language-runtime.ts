@@ -1,8 +1,11 @@
 import type { LanguageModel } from 'ai';
-import type { LanguageProvider } from '../core/model-config.ts';
-import type { PromptTemplates } from './prompt-template.ts';
+import type { PromptTemplates } from '../default-prompts.ts';
+import type { LanguageProvider } from '../model-config.ts';
 
-/** A ready language model plus what the assistant and code generation need to know about it. */
+/**
+ * The language-model port: the AI SDK's `LanguageModel` (adapters: Bedrock, OpenAI-compatible, in-process
+ * llama.cpp) plus what the assistant and code generation need to know about it.
+ */
 export interface LanguageRuntime {
   /** How it was referenced: an entry name (`ollama`) or `provider:model-id`. */
   name: string;

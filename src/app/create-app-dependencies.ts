@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { indexRepositories } from '../cli/commands/index-command.ts';
-import { createProbes, secretsOf } from '../cli/commands/models.ts';
-import type { Services } from '../cli/create-services.ts';
+import type { AppDependencies, AppSettings, KnowledgeAccess, ModelAccess } from '../api/app-dependencies.ts';
+import { createSearchCache, type SearchCache } from '../api/search-cache.ts';
+import { createSyncController, type SyncPass } from '../api/sync-controller.ts';
 import { ValidationError } from '../core/errors/index.ts';
-import { createRedactor } from '../core/redact.ts';
-import { listModels } from '../models/list-models.ts';
 import { configuredModels } from '../models/model-registry.ts';
-import { syncAll } from '../sync/sync-all.ts';
-import type { AppDependencies, AppSettings, KnowledgeAccess, ModelAccess } from './app-dependencies.ts';
-import { createSearchCache, type SearchCache } from './search-cache.ts';
-import { createSyncController, type SyncPass } from './sync-controller.ts';
+import type { Services } from './create-services.ts';
+import { listAvailableModels } from './list-available-models.ts';
+import { quarryVersion } from './quarry-version.ts';
+import { syncAndIndex } from './sync-and-index.ts';
 
-/** What the Node server adds to the services: where it runs, and the model pool. */
+/** What an entry point adds to the services: how models are opened and whether the web app is served. */
 export interface ServiceDependencyOptions {
-  environment: Record<string, string | undefined>;
-  workingDirectory: string;
   /** Opens models; the server's pool, or a test's fixed model. */
   openModel: ModelAccess['open'];
   webApp?: AppDependencies['webApp'];
 }
 
 /**
- * Builds the app's dependencies from the CLI's services (the same adapters `quarry` commands use), so the
- * server and the commands always agree on where data lives.
+ * Builds the HTTP app's dependencies from the services (the same adapters `quarry` commands use), so the
+ * server, the Lambda handler and the commands always agree on where data lives.
  */
 export function dependenciesFromServices(
   services: Services,
@@ -41,18 +37,11 @@ export function dependenciesFromServices(
     knowledge: knowledgeAccess(services, searchCache),
     models: {
       open: allowConfiguredModelsOnly(config, options.openModel),
-      list: () =>
-        listModels({
-          models: config.models,
-          probes: createProbes(config, { environment: options.environment, cwd: options.workingDirectory }),
-          timeoutMs: 3000,
-          ...(config.aws.region ? { defaultRegion: config.aws.region } : {}),
-          ...(options.environment.OPENAI_API_KEY ? { openAiApiKey: options.environment.OPENAI_API_KEY } : {}),
-        }).then((list) => redactList(list, createRedactor(secretsOf(config, options.environment)))),
+      list: () => listAvailableModels(config, services.surroundings),
     },
     sync: createSyncController({
       pass: async (request, onProgress) => {
-        await syncAndIndex(services)(request, onProgress);
+        await syncPass(services)(request, onProgress);
         // What was indexed must show up in searches now, not when cached results expire.
         searchCache.clear();
       },
@@ -63,6 +52,7 @@ export function dependenciesFromServices(
     clock: () => new Date(),
     newId: () => randomUUID(),
     settings: appSettings(services),
+    version: quarryVersion,
     ...(options.webApp ? { webApp: options.webApp } : {}),
   };
 }
@@ -125,30 +115,12 @@ function knowledgeAccess(services: Services, cache: SearchCache): KnowledgeAcces
 }
 
 /** One scheduled or requested pass: sync, then index the repositories that got a new release. */
-function syncAndIndex(services: Services): SyncPass {
+function syncPass(services: Services): SyncPass {
   return async (request, onProgress) => {
-    const context = await services.syncContext(onProgress);
-    const results = await syncAll(context, {
-      concurrency: services.config.sync.concurrency,
+    await syncAndIndex(services, {
       ...(request.repo ? { repoId: request.repo } : {}),
       ...(request.force ? { force: true } : {}),
+      onProgress,
     });
-    const updated = new Set(
-      results.filter((result) => result.status === 'updated').map((result) => result.id),
-    );
-    if (!services.config.knowledge.indexAfterSync || updated.size === 0) return;
-    const repos = (await services.catalog.listRepos()).filter((repo) => updated.has(repo.id));
-    const quiet = { stdout: () => {}, stderr: () => {}, environment: {}, cwd: '.', interactive: false };
-    const outcome = await indexRepositories(
-      await services.knowledge(),
-      repos,
-      quiet,
-      new AbortController().signal,
-    );
-    for (const failure of outcome.failures) services.logger.error({}, `indexing failed: ${failure}`);
   };
-}
-
-function redactList<T>(value: T, redact: (text: string) => string): T {
-  return JSON.parse(redact(JSON.stringify(value))) as T;
 }

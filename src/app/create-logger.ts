@@ -2,7 +2,7 @@ import { type Logger as PinoLogger, pino } from 'pino';
 import type { Redactor } from '../core/redact.ts';
 
 /** Options of {@link createLogger}. */
-export interface CliLoggerOptions {
+export interface LoggerOptions {
   level: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   redact: Redactor;
   /** `json` keeps pino's lines; `human` prints `time level message key=value`. */
@@ -12,10 +12,10 @@ export interface CliLoggerOptions {
 }
 
 /**
- * A pino logger for the command line. Every line passes through the redactor before it is written, so a
+ * A pino logger for the command line, the server and Lambda (JSON lines for CloudWatch). Every line passes through the redactor before it is written, so a
  * secret that slipped into a field or message is still never printed.
  */
-export function createLogger(options: CliLoggerOptions): PinoLogger {
+export function createLogger(options: LoggerOptions): PinoLogger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const destination = {
     write(line: string) {

@@ -5,6 +5,8 @@
 export const environmentSettings: ReadonlyArray<{ variable: string; path: string }> = [
   { variable: 'QUARRY_HOME', path: 'home' },
   { variable: 'QUARRY_STORE', path: 'store' },
+  { variable: 'QUARRY_CATALOG', path: 'catalog.location' },
+  { variable: 'QUARRY_CATALOG_CREATE_TABLES', path: 'catalog.createTables' },
   { variable: 'QUARRY_LOG_LEVEL', path: 'logLevel' },
   { variable: 'QUARRY_GITHUB_API_URL', path: 'github.apiUrl' },
   { variable: 'GITHUB_TOKEN', path: 'github.token' },
@@ -45,6 +47,7 @@ export const environmentSettings: ReadonlyArray<{ variable: string; path: string
   { variable: 'QUARRY_SCHEDULE', path: 'server.schedule' },
   { variable: 'AWS_REGION', path: 'aws.region' },
   { variable: 'AWS_ENDPOINT_URL_S3', path: 'aws.endpointUrlS3' },
+  { variable: 'AWS_ENDPOINT_URL_DYNAMODB', path: 'aws.endpointUrlDynamoDb' },
 ];
 
 /** Builds a nested settings object from the variables that are set (and not empty). */

@@ -1,10 +1,7 @@
-import * as path from 'node:path';
-import { createLanguageRuntime } from '../adapters/ai-sdk/create-language-runtime.ts';
-import type { QuarryConfig } from '../core/config.ts';
-import { QuarryError } from '../core/errors/index.ts';
+import type { ModelLease } from '../api/app-dependencies.ts';
 import type { Logger } from '../core/ports/logger.ts';
-import { resolveModel } from '../models/model-registry.ts';
-import type { ModelLease } from './app-dependencies.ts';
+import type { Services } from './create-services.ts';
+import { type DownloadDisplay, openLanguageModel } from './open-language-model.ts';
 
 /** Language models kept open across requests, one per resolved name. */
 export interface ModelPool {
@@ -21,32 +18,21 @@ const unavailableRetryMs = 60_000;
  * be obtained (offline download, no llama.cpp) becomes a lease with the reason, so answers fall back to
  * the best passages; any other problem (unknown name, missing key) is an error for the caller.
  */
-export function createModelPool(options: {
-  config: QuarryConfig;
-  environment: Record<string, string | undefined>;
-  workingDirectory: string;
-  logger: Logger;
-  now?: () => number;
-}): ModelPool {
+export function createModelPool(services: Services, options: { now?: () => number } = {}): ModelPool {
   const now = options.now ?? Date.now;
   const leases = new Map<string, PooledLease>();
   const load = async (reference: string): Promise<ModelLease> => {
-    const resolved = resolveModel(options.config.models, reference);
-    try {
-      return { runtime: await createLanguageRuntime(resolved, runtimeOptions(options)) };
-    } catch (error) {
-      if (resolved.entry.provider === 'llama-cpp' && QuarryError.is(error) && error.code === 'upstream') {
-        options.logger.warn(
-          { model: resolved.name },
-          `model ${resolved.name} is unavailable: ${error.message}`,
-        );
-        return { runtime: undefined, reason: error.message };
-      }
-      throw error;
-    }
+    const lease = await openLanguageModel(services, {
+      reference,
+      allowRetrievalOnly: true,
+      downloadDisplay: (name) => logDisplay(services.logger, name),
+    });
+    if (lease.runtime === undefined)
+      services.logger.warn({ model: reference }, `model ${reference} is unavailable: ${lease.reason}`);
+    return lease;
   };
   return {
-    open(reference = options.config.models.default) {
+    open(reference = services.config.models.default) {
       const known = leases.get(reference);
       if (known && !(known.unavailable && now() - known.openedAt > unavailableRetryMs)) return known.lease;
       const entry: PooledLease = { lease: load(reference), openedAt: now(), unavailable: false };
@@ -75,30 +61,17 @@ interface PooledLease {
   unavailable: boolean;
 }
 
-function runtimeOptions(options: {
-  config: QuarryConfig;
-  environment: Record<string, string | undefined>;
-  workingDirectory: string;
-  logger: Logger;
-}) {
-  const { config } = options;
+/** A server has no terminal for a bar: a log line every 10% of a model download. */
+function logDisplay(logger: Logger, modelName: string): DownloadDisplay {
   let reported = -1;
   return {
-    models: config.models,
-    modelsFolder: path.join(config.home, 'models'),
-    environment: options.environment,
-    workingDirectory: options.workingDirectory,
-    threads: config.models.threads,
-    logger: options.logger,
-    // A server has no terminal for a bar: a log line every 10% of a model download.
-    onDownloadProgress: (received: number, total: number | undefined) => {
+    update(received, total) {
       if (!total) return;
       const tenth = Math.floor((received / total) * 10);
-      if (tenth > reported) {
-        reported = tenth;
-        options.logger.info({ received, total }, `downloading model: ${tenth * 10}%`);
-      }
+      if (tenth <= reported) return;
+      reported = tenth;
+      logger.info({ received, total }, `downloading model ${modelName}: ${tenth * 10}%`);
     },
-    ...(config.aws.region ? { region: config.aws.region } : {}),
+    stop() {},
   };
 }

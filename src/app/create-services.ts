@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import type { Logger as PinoLogger } from 'pino';
 import { createLocalObjectStore } from '../adapters/fs/local-object-store.ts';
 import { createLogNotifier } from '../adapters/log/log-notifier.ts';
-import { createSqliteCatalog } from '../adapters/sqlite/sqlite-catalog.ts';
 import { createWebhookNotifier } from '../adapters/webhook/webhook-notifier.ts';
 import type { LockIdentity } from '../core/catalog-lock.ts';
 import type { QuarryConfig } from '../core/config.ts';
@@ -18,11 +17,16 @@ import type { Redactor } from '../core/redact.ts';
 import type { CrawlDependencies } from '../crawl/crawl-site.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import type { SyncContext, SyncProgress } from '../sync/sync-types.ts';
+import { createCatalog } from './create-catalog.ts';
 import { createKnowledgeBase } from './create-knowledge-base.ts';
+import type { ProcessSurroundings } from './list-available-models.ts';
+import { quarryVersion } from './quarry-version.ts';
 
 /** The adapters chosen for this configuration; close them when done. */
 export interface Services {
   config: QuarryConfig;
+  /** The environment and working folder the services were built for (model credentials, relative paths). */
+  surroundings: ProcessSurroundings;
   catalog: Catalog;
   store: ObjectStore;
   logger: PinoLogger;
@@ -41,29 +45,41 @@ export interface Services {
 /** Identifies this process in locks, apart from earlier processes that had the same pid. */
 const processInstance = randomUUID();
 
-/** The version reported in user agents. */
-export const quarryVersion = '0.1.0';
+/** What {@link createServices} builds from, besides the configuration. */
+export interface ServiceSources {
+  logger: PinoLogger;
+  redact: Redactor;
+  surroundings: ProcessSurroundings;
+  /** Holds log lines back while progress bars are drawn (the CLI's); by default lines are never held. */
+  holdLogs?: Services['holdLogs'];
+}
 
 /**
- * The composition root: picks adapters from the configuration. The only place (with the other entry
- * points) that decides SQLite vs DynamoDB, folder vs S3, and so on. SDK-heavy adapters (AWS, Octokit)
- * are imported only when used, so quick commands start quickly.
+ * Picks the adapters from the configuration: the one place that decides SQLite vs DynamoDB, folder vs
+ * S3, and so on. SDK-heavy adapters (AWS, Octokit) are imported only when used, so quick commands start
+ * quickly.
  */
-export async function createServices(
-  config: QuarryConfig,
-  logger: PinoLogger,
-  redact: Redactor,
-  output: Pick<Services, 'holdLogs'> = { holdLogs: () => () => {} },
-): Promise<Services> {
-  const catalog = createSqliteCatalog({ path: path.join(config.home, 'quarry.sqlite') });
-  const store = await createStore(config);
+export async function createServices(config: QuarryConfig, sources: ServiceSources): Promise<Services> {
+  const { logger, redact, surroundings } = sources;
+  const catalog = await createCatalog(config);
+  const store = await createStore(config).catch(async (error: unknown) => {
+    await catalog.close();
+    throw error;
+  });
   let knowledge: Promise<KnowledgeBase> | undefined;
   const knowledgeOf = () => {
-    knowledge ??= createKnowledgeBase({ config, catalog, store, redact });
+    knowledge ??= createKnowledgeBase({
+      config,
+      catalog,
+      store,
+      redact,
+      environment: surroundings.environment,
+    });
     return knowledge;
   };
   return {
     config,
+    surroundings,
     catalog,
     store,
     logger,
@@ -73,7 +89,7 @@ export async function createServices(
       if (knowledge) await (await knowledge.catch(() => undefined))?.close();
       await catalog.close();
     },
-    holdLogs: output.holdLogs,
+    holdLogs: sources.holdLogs ?? (() => () => {}),
     crawlDependencies: async () => {
       const base = await knowledgeOf();
       return {

@@ -7,9 +7,10 @@ import { MockLanguageModelV3 } from 'ai/test';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiFixture, createApiFixture } from '../../test/support/api-fixture.ts';
+import type { AppDependencies } from '../api/app-dependencies.ts';
+import { apiServicesOnLambda, lambdaEnvironment, lambdaHome } from '../app/lambda-services.ts';
 import { mockRuntime, modelReply } from '../models/language-runtime.test-support.ts';
-import type { AppDependencies } from './app-dependencies.ts';
-import { createLambdaHandler, lambdaEnvironment, lambdaHome, servicesFromEnvironment } from './lambda.ts';
+import { createLambdaHandler } from './api-handler.ts';
 
 /** API Gateway HTTP API payload 2.0 (also what a Lambda function URL sends). */
 type ApiGatewayEventV2 = Extract<LambdaEvent, { routeKey: string }>;
@@ -363,7 +364,7 @@ describe('configuration from the environment', () => {
     cwd = await mkdtemp(path.join(tmpdir(), 'quarry-lambda-'));
     await writeFile(path.join(cwd, 'quarry.config.yaml'), 'sync:\n  repos: [acme/widgets]\n');
     const lines: string[] = [];
-    const services = await servicesFromEnvironment({
+    const services = await apiServicesOnLambda({
       cwd,
       environment: {
         AWS_LAMBDA_FUNCTION_NAME: 'quarry-api',

@@ -1,5 +1,5 @@
-import type { Services } from '../cli/create-services.ts';
 import { describeUrlSafely } from '../core/safe-url.ts';
+import type { Services } from './create-services.ts';
 
 /** A running crawl schedule; `close` stops the crawl in progress (keeping what it wrote) and the timer. */
 export interface CrawlSchedule {

@@ -1,0 +1,50 @@
+import type { QuarryConfig } from '../core/config.ts';
+import { createRedactor, type Redactor } from '../core/redact.ts';
+import { urlPassword } from '../core/safe-url.ts';
+
+/** Environment variables that hold secrets, whether or not the configuration was read. */
+const secretVariables = [
+  'GITHUB_TOKEN',
+  'QUARRY_GITHUB_TOKEN',
+  'QUARRY_EMBEDDING_API_KEY',
+  'QUARRY_ADMIN_PASSWORD',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_BEARER_TOKEN_BEDROCK',
+  'OPENAI_API_KEY',
+  'HF_TOKEN',
+] as const;
+
+/**
+ * The one list of secrets Quarry keeps out of logs, errors and API answers: tokens and keys from the
+ * environment, passwords in connection URLs, and the API keys of configured models. `config` is absent
+ * when it could not be read (a start-up error is still redacted with what the environment holds).
+ */
+export function secretsToRedact(
+  environment: Record<string, string | undefined>,
+  config?: QuarryConfig,
+): Array<string | undefined> {
+  const fromEnvironment = [
+    ...secretVariables.map((name) => environment[name]),
+    urlPassword(environment.QUARRY_INDEX ?? ''),
+  ];
+  if (config === undefined) return fromEnvironment;
+  const entries = Object.values(config.models.entries);
+  return [
+    ...fromEnvironment,
+    config.github.token,
+    config.knowledge.embedding.apiKey,
+    urlPassword(config.knowledge.index),
+    urlPassword(config.models.baseURL),
+    ...entries.map((entry) => entry.apiKey),
+    ...entries.map((entry) => urlPassword(entry.baseURL ?? '')),
+  ];
+}
+
+/** A redactor for {@link secretsToRedact}. */
+export function redactorFor(
+  environment: Record<string, string | undefined>,
+  config?: QuarryConfig,
+): Redactor {
+  return createRedactor(secretsToRedact(environment, config));
+}
