@@ -10,7 +10,7 @@ import { type ApiFixture, createApiFixture } from '../../test/support/api-fixtur
 import type { AppDependencies } from '../api/app-dependencies.ts';
 import { apiServicesOnLambda, lambdaEnvironment, lambdaHome } from '../app/lambda-services.ts';
 import { mockRuntime, modelReply } from '../models/language-runtime.test-support.ts';
-import { createLambdaHandler } from './api-handler.ts';
+import { createLambdaHandler } from './shared/api-handler.ts';
 
 /** API Gateway HTTP API payload 2.0 (also what a Lambda function URL sends). */
 type ApiGatewayEventV2 = Extract<LambdaEvent, { routeKey: string }>;

@@ -4,7 +4,7 @@
  * sync schedule is not run here: EventBridge Scheduler starts the sync workflow in the cloud.
  */
 import { apiServicesOnLambda, processSources, streamsResponses } from '../app/lambda-services.ts';
-import { createLambdaHandler } from './api-handler.ts';
+import { createLambdaHandler } from './shared/api-handler.ts';
 
 const sources = processSources();
 

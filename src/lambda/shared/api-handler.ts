@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { handle, streamHandle } from 'hono/aws-lambda';
-import type { AppDependencies } from '../api/app-dependencies.ts';
-import { createApp } from '../api/create-app.ts';
+import type { AppDependencies } from '../../api/app-dependencies.ts';
+import { createApp } from '../../api/create-app.ts';
 
 /** Options of {@link createLambdaHandler}. */
 export interface LambdaHandlerOptions {
