@@ -456,6 +456,67 @@ describe('repositories', () => {
   });
 });
 
+describe('account, key, conversation and repository rules (the capability functions, called by the routes)', () => {
+  it("lets a member revoke only their own keys, answering another's as unknown; revoking twice is 204", async () => {
+    const created = await fixture.request('/api/keys', json({ name: 'admin-only' }));
+    const { record } = (await created.json()) as { record: { id: string } };
+    const foreign = await fixture.request(`/api/keys/${record.id}`, { method: 'DELETE', as: 'member' });
+    const unknown = await fixture.request('/api/keys/abcdefghijkl', { method: 'DELETE', as: 'member' });
+    expect([foreign.status, unknown.status]).toEqual([404, 404]);
+    expect((await errorOf(foreign)).message).toBe(`API key ${record.id} does not exist.`);
+    expect((await errorOf(unknown)).message).toBe('API key abcdefghijkl does not exist.');
+    const everyone = await fixture.request('/api/keys?all=true', { as: 'member' });
+    const keys = ((await everyone.json()) as { keys: Array<{ userId: string }> }).keys;
+    expect(new Set(keys.map((key) => key.userId))).toEqual(new Set(['member']));
+    expect((await fixture.request(`/api/keys/${record.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fixture.request(`/api/keys/${record.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('refuses to let an admin remove the account it is signed in with', async () => {
+    const response = await fixture.request('/api/users/ADMIN', { method: 'DELETE' });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).message).toBe(
+      'You cannot remove your own account while signed in with it.',
+    );
+  });
+
+  it("answers another account's conversation exactly as an unknown one, for admins too", async () => {
+    const { catalog } = fixture.dependencies;
+    const createdAt = new Date().toISOString();
+    await catalog.createConversation({ id: 'c-members', title: 'mine', createdAt, owner: 'member' });
+    for (const method of ['GET', 'DELETE']) {
+      const response = await fixture.request('/api/conversations/c-members', { method, as: 'admin' });
+      expect(response.status, method).toBe(404);
+      expect((await errorOf(response)).message).toBe('There is no conversation c-members.');
+    }
+    expect((await fixture.request('/api/conversations/c-members', { as: 'member' })).status).toBe(200);
+    const removed = await fixture.request('/api/conversations/c-members', { method: 'DELETE', as: 'member' });
+    expect(removed.status).toBe(204);
+    expect(await catalog.getConversation('c-members')).toBeUndefined();
+  });
+
+  it('lets an admin enable or disable a repository the configuration manages, but not change or remove it', async () => {
+    await fixture.dependencies.catalog.addRepo({
+      id: 'acme/configured',
+      enabled: true,
+      origin: 'config',
+      ignoreFile: null,
+      track: 'releases',
+      asset: null,
+    });
+    const patch = (body: object) =>
+      fixture.request('/api/repos/acme/configured', { ...json(body), method: 'PATCH' });
+    expect((await patch({ enabled: false })).status).toBe(200);
+    const changed = await patch({ track: 'tags' });
+    expect(changed.status).toBe(400);
+    expect((await errorOf(changed)).message).toMatch(/managed by sync\.repos in the configuration/);
+    expect((await fixture.request('/api/repos/acme/configured', { method: 'DELETE' })).status).toBe(400);
+    expect(await fixture.dependencies.catalog.getRepo('acme/configured')).toMatchObject({
+      track: 'releases',
+    });
+  });
+});
+
 async function listCodeOutput(): Promise<string[]> {
   const keys: string[] = [];
   for await (const object of fixture.dependencies.store.list('code_output/')) keys.push(object.key);

@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteCatalog, type SqliteCatalog } from '../adapters/sqlite/sqlite-catalog.ts';
 import { NotFoundError, ValidationError } from '../core/errors/index.ts';
-import { authenticateApiKey, createApiKey, parseApiKey, publicApiKey, revokeApiKey } from './api-keys.ts';
+import {
+  authenticateApiKey,
+  createApiKey,
+  listApiKeys,
+  parseApiKey,
+  publicApiKey,
+  revokeApiKey,
+} from './api-keys.ts';
 import { sha256Hex } from './secret-token.ts';
 import { createUser } from './users.ts';
 
@@ -24,6 +31,15 @@ afterEach(async () => {
   await catalog.close();
   await rm(folder, { recursive: true, force: true });
 });
+
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('Expected a rejection.');
+}
 
 function later(milliseconds: number): void {
   now = new Date(now.getTime() + milliseconds);
@@ -135,19 +151,64 @@ describe('revokeApiKey', () => {
     });
   });
 
-  it('reports an unknown key, or a key of another user when scoped, without echoing a secret', async () => {
-    const { record } = await createApiKey(dependencies(), { userId: 'bob', name: 'ci' });
-    await createUser(dependencies(), { id: 'alice', role: 'member', password: 'a long enough passphrase' });
-    await expect(revokeApiKey(dependencies(), record.id, { userId: 'alice' })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
-    expect((await catalog.getApiKey(record.id))?.revokedAt).toBeNull();
-    await expect(revokeApiKey(dependencies(), record.id, { userId: 'BOB' })).resolves.toMatchObject({
-      revokedNow: true,
-    });
+  it('reports an unknown key without echoing a secret', async () => {
     const pasted = 'qk_secretlooking_text that is not a key';
     await expect(revokeApiKey(dependencies(), pasted)).rejects.toThrow(/^The API key given does not exist/);
-    await expect(revokeApiKey(dependencies(), 'abcdef123456')).rejects.toThrow('API key abcdef123456');
+    const error = await rejectionOf(revokeApiKey(dependencies(), 'abcdef123456'));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.message).toBe('API key abcdef123456 does not exist.');
+  });
+
+  it("lets a member revoke only their own keys (another's is unknown), an admin and the CLI any", async () => {
+    const { record } = await createApiKey(dependencies(), { userId: 'bob', name: 'ci' });
+    const other = await createApiKey(dependencies(), { userId: 'bob', name: 'laptop' });
+    const third = await createApiKey(dependencies(), { userId: 'bob', name: 'script' });
+    const alice = { id: 'alice', role: 'member' } as const;
+    const unknown = await rejectionOf(revokeApiKey(dependencies(), 'abcdef123456', { requester: alice }));
+    const foreign = await rejectionOf(revokeApiKey(dependencies(), record.id, { requester: alice }));
+    expect(foreign).toBeInstanceOf(NotFoundError);
+    // Word for word the answer for an id that does not exist: nothing tells the two apart.
+    expect(foreign.message.replace(record.id, 'ID')).toBe(unknown.message.replace('abcdef123456', 'ID'));
+    expect((await catalog.getApiKey(record.id))?.revokedAt).toBeNull();
+    const owner = { id: 'BOB', role: 'member' } as const;
+    expect(await revokeApiKey(dependencies(), record.id, { requester: owner })).toMatchObject({
+      revokedNow: true,
+    });
+    const admin = { id: 'root', role: 'admin' } as const;
+    expect(await revokeApiKey(dependencies(), other.record.id, { requester: admin })).toMatchObject({
+      revokedNow: true,
+    });
+    expect(await revokeApiKey(dependencies(), third.record.id)).toMatchObject({ revokedNow: true });
+  });
+});
+
+describe('listApiKeys', () => {
+  it("lists a user's keys or everyone's, never a hash, and refuses an unknown user", async () => {
+    await createUser(dependencies(), { id: 'alice', role: 'member', password: 'a long enough passphrase' });
+    const bobs = await createApiKey(dependencies(), { userId: 'bob', name: 'ci' });
+    const alices = await createApiKey(dependencies(), { userId: 'alice', name: 'laptop' });
+    expect((await listApiKeys(dependencies(), { userId: 'BOB' })).map((key) => key.id)).toEqual([
+      bobs.record.id,
+    ]);
+    const everyone = await listApiKeys(dependencies());
+    expect(everyone.map((key) => key.id).sort()).toEqual([alices.record.id, bobs.record.id].sort());
+    for (const key of everyone) expect(key).not.toHaveProperty('secretHash');
+    await expect(listApiKeys(dependencies(), { userId: 'ghost' })).rejects.toThrow(
+      'User ghost does not exist.',
+    );
+  });
+
+  it('shows a member only their own keys, whatever is asked; an admin anyone', async () => {
+    await createUser(dependencies(), { id: 'alice', role: 'member', password: 'a long enough passphrase' });
+    await createApiKey(dependencies(), { userId: 'bob', name: 'ci' });
+    const alices = await createApiKey(dependencies(), { userId: 'alice', name: 'laptop' });
+    const alice = { id: 'alice', role: 'member' } as const;
+    for (const userId of [undefined, 'bob']) {
+      const shown = await listApiKeys(dependencies(), { userId, requester: alice });
+      expect(shown.map((key) => key.id)).toEqual([alices.record.id]);
+    }
+    const admin = { id: 'root', role: 'admin' } as const;
+    expect(await listApiKeys(dependencies(), { requester: admin })).toHaveLength(2);
   });
 });
 

@@ -3,6 +3,7 @@ import { NotFoundError, RetryableError, ValidationError } from '../core/errors/i
 import type { ApiKeyRecord, UserRecord } from '../core/ports/catalog.ts';
 import type { AccountDependencies } from './account-dependencies.ts';
 import { equalInConstantTime, newSecret, sha256Hex } from './secret-token.ts';
+import { userNotFound } from './users.ts';
 
 /**
  * Letters and digits only: no `_`, the separator of the key's parts, and no `-`, so an id never reads as a
@@ -74,23 +75,54 @@ export async function authenticateApiKey(
   return { user, key: await recordUse(dependencies, key) };
 }
 
+/** Which keys {@link listApiKeys} lists, and for whom. */
+export interface ListApiKeysOptions {
+  /** Only the keys of this account (ignoring case); left out, everyone's. */
+  userId?: string | undefined;
+  /** The account asking: a member sees only their own keys, whatever `userId` says; an admin any. */
+  requester?: Pick<UserRecord, 'id' | 'role'> | undefined;
+}
+
 /**
- * Revokes the key `idOrKey` (its id, or the whole key, whose secret is then never echoed). With `userId`,
- * a key of another user is reported as unknown, so a member cannot learn which ids exist. Revoking a key
- * revoked before keeps its first time. An unknown key is a `NotFoundError`.
+ * API keys, newest first, without the hashes of their secrets. Naming an unknown account is a
+ * `NotFoundError` (rather than an empty list that looks like "no keys").
+ */
+export async function listApiKeys(
+  dependencies: Pick<AccountDependencies, 'catalog'>,
+  options: ListApiKeysOptions = {},
+): Promise<PublicApiKey[]> {
+  const { requester } = options;
+  const userId = requester !== undefined && requester.role !== 'admin' ? requester.id : options.userId;
+  if (userId !== undefined && (await dependencies.catalog.getUser(userId)) === undefined) {
+    throw userNotFound(userId);
+  }
+  const keys = await dependencies.catalog.listApiKeys(userId === undefined ? {} : { userId });
+  return keys.map(publicApiKey);
+}
+
+/** Who asks to revoke a key: a signed-in account, or nobody (the operator at the command line). */
+export interface RevokeApiKeyOptions {
+  /**
+   * The account acting. A member may revoke only their own keys, an admin any key; without one (the CLI,
+   * whose user holds the catalog itself) any key.
+   */
+  requester?: Pick<UserRecord, 'id' | 'role'> | undefined;
+}
+
+/**
+ * Revokes the key `idOrKey` (its id, or the whole key, whose secret is then never echoed). A key the
+ * requester may not revoke is reported exactly as an unknown one, a `NotFoundError`, so a member cannot
+ * learn which ids exist. Revoking a key revoked before succeeds and keeps its first time (`revokedNow`
+ * false): the key is revoked either way, which is what was asked for.
  */
 export async function revokeApiKey(
   dependencies: AccountDependencies,
   idOrKey: string,
-  options: { userId?: string } = {},
+  options: RevokeApiKeyOptions = {},
 ): Promise<RevokedApiKey> {
   const id = parseApiKey(idOrKey)?.id ?? idOrKey;
   const key = await dependencies.catalog.getApiKey(id);
-  const ownedElsewhere =
-    key !== undefined &&
-    options.userId !== undefined &&
-    key.userId.toLowerCase() !== options.userId.toLowerCase();
-  if (key === undefined || ownedElsewhere) throw apiKeyNotFound(id);
+  if (key === undefined || !mayRevoke(options.requester, key)) throw apiKeyNotFound(id);
   if (key.revokedAt !== null) return { key, revokedNow: false };
   const revokedNow = await dependencies.catalog.revokeApiKey(id, dependencies.clock().toISOString());
   return { key: (await dependencies.catalog.getApiKey(id)) ?? key, revokedNow };
@@ -135,6 +167,11 @@ async function recordUse(dependencies: AccountDependencies, key: ApiKeyRecord): 
     throw error;
   }
   return { ...key, lastUsedAt: usedAt };
+}
+
+function mayRevoke(requester: RevokeApiKeyOptions['requester'], key: ApiKeyRecord): boolean {
+  if (requester === undefined || requester.role === 'admin') return true;
+  return key.userId.toLowerCase() === requester.id.toLowerCase();
 }
 
 function checkName(name: unknown): string {

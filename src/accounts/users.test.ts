@@ -161,6 +161,18 @@ describe('removeUser', () => {
   it('says so when the account does not exist', async () => {
     await expect(removeUser(catalog, 'ghost')).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('refuses to let an account remove itself, in any case, but lets it remove others', async () => {
+    for (const id of ['root', 'ops', 'bob'])
+      await createUser(dependencies(), { id, role: 'admin', password });
+    const error = await rejectionOf(removeUser(catalog, 'ROOT', { requester: { id: 'root' } }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe('You cannot remove your own account while signed in with it.');
+    expect(await catalog.getUser('root')).toBeDefined();
+    expect(await removeUser(catalog, 'bob', { requester: { id: 'root' } })).toMatchObject({ id: 'bob' });
+    // The command line acts as nobody, so any account may go (the last-admin rule still holds).
+    expect(await removeUser(catalog, 'root')).toMatchObject({ id: 'root' });
+  });
 });
 
 describe('generatePassword', () => {

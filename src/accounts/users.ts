@@ -70,12 +70,27 @@ export async function changePassword(catalog: Catalog, id: string, password: str
   return catalog.updateUser(id, { passwordHash: await hashPassword(password) });
 }
 
+/** Who asks to remove an account: a signed-in admin, or nobody (the operator at the command line). */
+export interface RemoveUserOptions {
+  /** The account acting; it cannot remove itself, or it would lose access in the middle of its request. */
+  requester?: Pick<UserRecord, 'id'> | undefined;
+}
+
 /**
- * Removes the account named `id` with its API keys and sessions (its conversations stay). Removing the last
- * admin is a `ValidationError`, since nobody could manage the server afterwards; an unknown account a
- * `NotFoundError`.
+ * Removes the account named `id` with its API keys, sessions and conversations. Removing the account the
+ * requester is signed in with, or the last admin (nobody could manage the server afterwards), is a
+ * `ValidationError`; an unknown account a `NotFoundError`.
  */
-export async function removeUser(catalog: Catalog, id: string): Promise<UserRecord> {
+export async function removeUser(
+  catalog: Catalog,
+  id: string,
+  options: RemoveUserOptions = {},
+): Promise<UserRecord> {
+  if (options.requester !== undefined && id.toLowerCase() === options.requester.id.toLowerCase()) {
+    throw new ValidationError('You cannot remove your own account while signed in with it.', {
+      hint: 'Ask another admin, or use "quarry users remove".',
+    });
+  }
   const user = await catalog.getUser(id);
   if (user === undefined) throw userNotFound(id);
   const admins = (await catalog.listUsers()).filter((each) => each.role === 'admin');

@@ -1,7 +1,8 @@
 import type { z } from '@hono/zod-openapi';
 import type { AnswerSource, AssistantDependencies } from '../assistant/assistant-types.ts';
-import type { ConversationDependencies } from '../assistant/conversations.ts';
+import { type ConversationDependencies, openConversation } from '../assistant/conversations.ts';
 import { NotFoundError, QuarryError } from '../core/errors/index.ts';
+import type { ConversationRecord } from '../core/ports/catalog.ts';
 import type { SearchFilters } from '../core/ports/search-index.ts';
 import type { AppDependencies } from './app-dependencies.ts';
 import type { filtersSchema, passageViewSchema, scopeSchema, sourceViewSchema } from './assistant-schemas.ts';
@@ -38,6 +39,23 @@ export async function openRequestAssistant(
 /** How the API stores conversations: in the catalog, with the app's clock and ids. */
 export function conversationStore(dependencies: AppDependencies): ConversationDependencies {
   return { catalog: dependencies.catalog, clock: dependencies.clock, newId: dependencies.newId };
+}
+
+/**
+ * The conversation `conversationId` of a request to continue, when it belongs to `owner` (the signed-in
+ * account); otherwise the `NotFoundError` of an unknown one.
+ */
+export async function resumeConversation(
+  dependencies: AppDependencies,
+  conversationId: string,
+  owner: string,
+): Promise<ConversationRecord> {
+  return openConversation(conversationStore(dependencies), {
+    id: conversationId,
+    owner,
+    notFoundHint:
+      'List your conversations with GET /api/conversations, or leave out conversationId to start a new one.',
+  });
 }
 
 /**

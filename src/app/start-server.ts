@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { serve } from '@hono/node-server';
 import { ensureAdminAccount } from '../accounts/ensure-admin.ts';
+import { removeExpiredSessions } from '../accounts/sessions.ts';
 import type { ModelAccess } from '../api/app-dependencies.ts';
 import { createApp } from '../api/create-app.ts';
 import { createWebAppFiles } from '../api/web-app-files.ts';
@@ -108,7 +109,7 @@ function startSchedule(services: Services, startSync: (request: object) => void)
   };
   setImmediate(runSync);
   const sweep = () =>
-    services.catalog.deleteExpiredSessions(new Date().toISOString()).catch((error: unknown) => {
+    removeExpiredSessions({ catalog: services.catalog, clock: () => new Date() }).catch((error: unknown) => {
       services.logger.warn({ err: error }, 'could not remove expired sessions');
     });
   return [setInterval(runSync, services.config.sync.intervalMinutes * 60_000), setInterval(sweep, 3_600_000)];

@@ -117,15 +117,18 @@ describe('conversations', () => {
     ]);
   });
 
-  it('gives a new conversation its owner and resumes it only for that owner', async () => {
+  it('gives a new conversation its owner and resumes it with the access rules of findConversation', async () => {
     const conversation = await openConversation(dependencies(), { firstQuestion: 'q', owner: 'alice' });
     expect(conversation.owner).toBe('alice');
     expect((await openConversation(dependencies(), { id: conversation.id, owner: 'alice' })).id).toBe(
       conversation.id,
     );
-    const error = await rejectionOf(openConversation(dependencies(), { id: conversation.id, owner: 'bob' }));
+    const hint = 'Leave out --conversation.';
+    const error = await rejectionOf(
+      openConversation(dependencies(), { id: conversation.id, owner: 'bob', notFoundHint: hint }),
+    );
     expect(error.name).toBe('NotFoundError');
-    expect(error.message).toBe(`There is no conversation ${conversation.id}.`);
+    expect(error.hint).toBe(hint);
     const cli = await openConversation(dependencies(), { firstQuestion: 'q' });
     expect(cli.owner).toBeNull();
   });

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../core/errors/index.ts';
 import type { Catalog, ConversationRecord, MessageRecord } from '../core/ports/catalog.ts';
 import type { AnswerResult, ChatTurn } from './assistant-types.ts';
+import { type FindConversationOptions, findConversation } from './conversation-access.ts';
 
 /** What starting or resuming a conversation needs. */
 export interface ConversationDependencies {
@@ -12,36 +12,22 @@ export interface ConversationDependencies {
 const maxTitleLength = 80;
 
 /** What {@link openConversation} opens: a stored conversation, or a new one. */
-export interface OpenConversationOptions {
+export interface OpenConversationOptions extends FindConversationOptions {
   /** Resume this conversation. */
   id?: string;
   /** Title of a new conversation. */
   firstQuestion?: string;
-  /**
-   * The account acting (server conversations): a new conversation belongs to it, and resuming one that
-   * belongs to anyone else fails exactly as for an unknown id, so ids of others are not revealed.
-   */
-  owner?: string;
 }
 
 /**
- * Resumes conversation `id` (a `NotFoundError` naming it when it does not exist, or is not `owner`'s), or
- * starts a new one titled after its first question.
+ * Resumes conversation `id` when the caller may use it (see {@link findConversation}: a `NotFoundError`
+ * naming it otherwise), or starts a new one titled after its first question and owned by `owner`.
  */
 export async function openConversation(
   dependencies: ConversationDependencies,
   options: OpenConversationOptions,
 ): Promise<ConversationRecord> {
-  if (options.id !== undefined) {
-    const existing = await dependencies.catalog.getConversation(options.id);
-    if (existing && (options.owner === undefined || existing.owner === options.owner)) return existing;
-    throw new NotFoundError(`There is no conversation ${options.id}.`, {
-      hint:
-        options.owner === undefined
-          ? 'Run "quarry chat --list" to see the conversations, or leave out --conversation to start a new one.'
-          : 'List your conversations with GET /api/conversations, or leave out conversationId to start a new one.',
-    });
-  }
+  if (options.id !== undefined) return findConversation(dependencies.catalog, options.id, options);
   return dependencies.catalog.createConversation({
     id: dependencies.newId(),
     title: titleFrom(options.firstQuestion ?? ''),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../app/create-services.ts';
 import type { AssistantDependencies } from '../assistant/assistant-types.ts';
-import type { ConversationDependencies } from '../assistant/conversations.ts';
+import { type ConversationDependencies, openConversation } from '../assistant/conversations.ts';
+import type { ConversationRecord } from '../core/ports/catalog.ts';
 import type { CliIo } from './cli-context.ts';
 import { openLanguageModel } from './open-language-model.ts';
 
@@ -54,4 +55,16 @@ export function conversationDependencies(services: Services): ConversationDepend
     clock: () => new Date(),
     newId: () => `c-${randomUUID().slice(0, 8)}`,
   };
+}
+
+/**
+ * The conversation `--conversation` names (the CLI reaches every conversation in its catalog), or the
+ * `NotFoundError` of an unknown one, saying how to find the right id.
+ */
+export async function resumeConversation(services: Services, id: string): Promise<ConversationRecord> {
+  return openConversation(conversationDependencies(services), {
+    id,
+    notFoundHint:
+      'Run "quarry chat --list" to see the conversations, or leave out --conversation to start a new one.',
+  });
 }

@@ -1,8 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { createApiKey } from '../../accounts/api-keys.ts';
+import { createApiKey, listApiKeys, publicApiKey, revokeApiKey } from '../../accounts/api-keys.ts';
 import { createUser, removeUser } from '../../accounts/users.ts';
-import { NotFoundError, ValidationError } from '../../core/errors/index.ts';
-import type { ApiKeyRecord } from '../../core/ports/catalog.ts';
 import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
 import type { AppEnvironment } from '../app-dependencies.ts';
 import { requireRole } from '../auth/require-role.ts';
@@ -110,13 +108,13 @@ const routes = {
     method: 'delete',
     path: '/api/keys/{id}',
     tags: ['accounts'],
-    summary: "Revoke one of your API keys (admins: anyone's)",
+    summary: "Revoke one of your API keys (admins: anyone's); revoking a revoked key changes nothing",
     security: authenticated,
     request: { params: z.object({ id: z.string().min(1).max(100) }) },
     responses: {
-      204: { description: 'Revoked' },
+      204: { description: 'Revoked (now or before)' },
       ...commonErrorResponses,
-      404: errorResponse('No such active key of yours'),
+      404: errorResponse('No such key of yours'),
     },
   }),
 };
@@ -132,42 +130,31 @@ export function registerAccountRoutes(app: OpenAPIHono<AppEnvironment>): void {
     return context.json({ user: { id: user.id, role: user.role, createdAt: user.createdAt } }, 201);
   });
   app.openapi(routes.removeUser, async (context) => {
-    const { id } = context.req.valid('param');
-    if (id.toLowerCase() === context.var.identity.user.id.toLowerCase()) {
-      throw new ValidationError('You cannot remove your own account while signed in with it.', {
-        hint: 'Ask another admin, or use "quarry users remove".',
-      });
-    }
-    await removeUser(context.var.dependencies.catalog, id);
+    await removeUser(context.var.dependencies.catalog, context.req.valid('param').id, {
+      requester: context.var.identity.user,
+    });
     return context.body(null, 204);
   });
   app.openapi(routes.listKeys, async (context) => {
     const { user } = context.var.identity;
-    const everyone = context.req.valid('query').all === 'true' && user.role === 'admin';
-    const keys = await context.var.dependencies.catalog.listApiKeys(everyone ? {} : { userId: user.id });
-    return context.json({ keys: keys.map(keyView) }, 200);
+    const everyone = context.req.valid('query').all === 'true';
+    const keys = await listApiKeys(context.var.dependencies, {
+      requester: user,
+      ...(everyone ? {} : { userId: user.id }),
+    });
+    return context.json({ keys }, 200);
   });
   app.openapi(routes.createKey, async (context) => {
     const created = await createApiKey(context.var.dependencies, {
       userId: context.var.identity.user.id,
       name: context.req.valid('json').name,
     });
-    return context.json({ key: created.key, record: keyView(created.record) }, 201);
+    return context.json({ key: created.key, record: publicApiKey(created.record) }, 201);
   });
   app.openapi(routes.revokeKey, async (context) => {
-    const { catalog, clock } = context.var.dependencies;
-    const { user } = context.var.identity;
-    const key = await catalog.getApiKey(context.req.valid('param').id);
-    const mine = key && (user.role === 'admin' || key.userId.toLowerCase() === user.id.toLowerCase());
-    if (!key || !mine || !(await catalog.revokeApiKey(key.id, clock().toISOString()))) {
-      throw new NotFoundError('You have no active API key with that id.', {
-        hint: 'GET /api/keys lists yours.',
-      });
-    }
+    await revokeApiKey(context.var.dependencies, context.req.valid('param').id, {
+      requester: context.var.identity.user,
+    });
     return context.body(null, 204);
   });
-}
-
-function keyView({ secretHash: _secretHash, ...visible }: ApiKeyRecord): z.infer<typeof keySchema> {
-  return visible;
 }

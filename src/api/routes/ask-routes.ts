@@ -1,12 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { answerQuestion } from '../../assistant/answer-question.ts';
 import type { AnswerResult } from '../../assistant/assistant-types.ts';
-import {
-  loadHistory,
-  openConversation,
-  recordExchange,
-  recordFailedExchange,
-} from '../../assistant/conversations.ts';
+import { loadHistory, recordExchange, recordFailedExchange } from '../../assistant/conversations.ts';
 import { QuarryError } from '../../core/errors/index.ts';
 import type { ConversationRecord } from '../../core/ports/catalog.ts';
 import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
@@ -16,6 +11,7 @@ import {
   conversationStore,
   openRequestAssistant,
   passageView,
+  resumeConversation,
   searchFiltersFor,
   sourceView,
 } from '../assistant-access.ts';
@@ -105,10 +101,7 @@ export function registerAskRoute(app: OpenAPIHono<AppEnvironment>): void {
     const conversation =
       body.conversationId === undefined
         ? undefined
-        : await openConversation(conversationStore(dependencies), {
-            id: body.conversationId,
-            owner: context.var.identity.user.id,
-          });
+        : await resumeConversation(dependencies, body.conversationId, context.var.identity.user.id);
     const assistant = await openRequestAssistant(dependencies, body.model);
     const history = conversation
       ? await loadHistory(dependencies.catalog, conversation.id, assistant.historyTurns)

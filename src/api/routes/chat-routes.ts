@@ -6,7 +6,12 @@ import { ValidationError } from '../../core/errors/index.ts';
 import type { ConversationRecord } from '../../core/ports/catalog.ts';
 import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
 import type { AppDependencies, AppEnvironment } from '../app-dependencies.ts';
-import { conversationStore, openRequestAssistant, searchFiltersFor } from '../assistant-access.ts';
+import {
+  conversationStore,
+  openRequestAssistant,
+  resumeConversation,
+  searchFiltersFor,
+} from '../assistant-access.ts';
 import { maxQuestionLength, scopeSchema } from '../assistant-schemas.ts';
 import { readJsonBody } from '../read-json-body.ts';
 import { answerStream } from './chat-stream.ts';
@@ -69,7 +74,7 @@ export function registerChatRoute(app: OpenAPIHono<AppEnvironment>): void {
     const resumed =
       body.conversationId === undefined
         ? undefined
-        : await openConversation(store, { id: body.conversationId, owner });
+        : await resumeConversation(dependencies, body.conversationId, owner);
     const assistant = await openRequestAssistant(dependencies, body.model);
     const history = resumed ? await storedHistory(dependencies, resumed, body, question) : earlier;
     // Created before the answer streams, so a failing model still leaves the question in the conversation.

@@ -1,6 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { NotFoundError } from '../../core/errors/index.ts';
-import type { Catalog, ConversationRecord } from '../../core/ports/catalog.ts';
+import {
+  deleteConversation,
+  type FindConversationOptions,
+  findConversation,
+  listConversations,
+} from '../../assistant/conversation-access.ts';
+import type { ConversationRecord } from '../../core/ports/catalog.ts';
 import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
 import type { AppEnvironment } from '../app-dependencies.ts';
 import { sourceKeyOf } from '../source-key.ts';
@@ -79,16 +84,13 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnvironment>): vo
   app.openapi(routes.list, async (context) => {
     const { limit } = context.req.valid('query');
     const owner = context.var.identity.user.id;
-    const conversations = await context.var.dependencies.catalog.listConversations({ limit, owner });
+    const conversations = await listConversations(context.var.dependencies.catalog, { limit, owner });
     return context.json({ conversations: conversations.map(conversationView) }, 200);
   });
   app.openapi(routes.read, async (context) => {
     const { catalog } = context.var.dependencies;
-    const conversation = await ownConversation(
-      catalog,
-      context.req.valid('param').id,
-      context.var.identity.user.id,
-    );
+    const id = context.req.valid('param').id;
+    const conversation = await findConversation(catalog, id, ownedBy(context.var.identity.user.id));
     const messages = await catalog.listMessages(conversation.id);
     return context.json(
       {
@@ -99,30 +101,14 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnvironment>): vo
     );
   });
   app.openapi(routes.remove, async (context) => {
-    const { catalog } = context.var.dependencies;
-    const conversation = await ownConversation(
-      catalog,
-      context.req.valid('param').id,
-      context.var.identity.user.id,
-    );
-    await catalog.deleteConversation(conversation.id);
+    const id = context.req.valid('param').id;
+    await deleteConversation(context.var.dependencies.catalog, id, ownedBy(context.var.identity.user.id));
     return context.body(null, 204);
   });
 }
 
-/** The conversation when it belongs to `owner`; otherwise a 404 (its existence is not revealed). */
-export async function ownConversation(
-  catalog: Catalog,
-  id: string,
-  owner: string,
-): Promise<ConversationRecord> {
-  const conversation = await catalog.getConversation(id);
-  if (!conversation || conversation.owner?.toLowerCase() !== owner.toLowerCase()) {
-    throw new NotFoundError(`You have no conversation ${id}.`, {
-      hint: 'GET /api/conversations lists yours.',
-    });
-  }
-  return conversation;
+function ownedBy(owner: string): FindConversationOptions {
+  return { owner, notFoundHint: 'GET /api/conversations lists yours.' };
 }
 
 /** Stored citations keep locations only; the source viewer also needs each one's object key. */

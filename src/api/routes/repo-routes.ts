@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { ConflictError, NotFoundError } from '../../core/errors/index.ts';
 import type { RepoRecord } from '../../core/ports/catalog.ts';
-import { normalizeRepoId } from '../../core/repo-id.ts';
-import { removeRepo } from '../../sync/repo-registry.ts';
+import { addRepo, changeRepo, removeRepo } from '../../sync/repo-registry.ts';
 import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
-import type { AppDependencies, AppEnvironment } from '../app-dependencies.ts';
+import type { AppEnvironment } from '../app-dependencies.ts';
 import { requireRole } from '../auth/require-role.ts';
 import { HttpError } from '../http-errors.ts';
 import { createKeyedMutex } from '../keyed-mutex.ts';
@@ -106,8 +104,8 @@ const routes = {
     responses: {
       200: repoJson('Changed'),
       ...commonErrorResponses,
+      400: errorResponse('Invalid input, or a setting of a repository managed by the configuration'),
       404: errorResponse('Unknown repository'),
-      409: errorResponse('Managed by the configuration'),
       412: errorResponse('Changed by someone else since it was read'),
     },
   }),
@@ -121,6 +119,7 @@ const routes = {
     responses: {
       204: { description: 'Removed' },
       ...commonErrorResponses,
+      400: errorResponse('Invalid input, or a repository managed by the configuration'),
       404: errorResponse('Unknown repository'),
     },
   }),
@@ -136,22 +135,7 @@ export function registerRepoRoutes(app: OpenAPIHono<AppEnvironment>): void {
   app.use('/api/repos', adminForChanges());
   app.use('/api/repos/*', adminForChanges());
   app.openapi(routes.add, async (context) => {
-    const body = context.req.valid('json');
-    const { catalog } = context.var.dependencies;
-    const id = normalizeRepoId(body.id);
-    const existing = await catalog.getRepo(id);
-    if (existing)
-      throw new ConflictError(`Repository ${existing.id} is already watched.`, {
-        hint: `Change it with PATCH /api/repos/${existing.id}.`,
-      });
-    const repo = await catalog.addRepo({
-      id,
-      enabled: body.enabled ?? true,
-      origin: 'user',
-      ignoreFile: null,
-      track: body.track ?? 'releases',
-      asset: body.asset ?? null,
-    });
+    const repo = await addRepo(context.var.dependencies.catalog, context.req.valid('json'));
     return context.json({ repo: repoView(repo) }, 201);
   });
   app.openapi(routes.change, async (context) => {
@@ -159,7 +143,9 @@ export function registerRepoRoutes(app: OpenAPIHono<AppEnvironment>): void {
     const changes = context.req.valid('json');
     const expected = context.req.valid('header')['if-match'];
     const repo = await edits.run(`${owner}/${name}`.toLowerCase(), () =>
-      changeRepo(context.var.dependencies, `${owner}/${name}`, changes, expected),
+      changeRepo(context.var.dependencies.catalog, `${owner}/${name}`, changes, {
+        precondition: (current) => checkEtag(current, expected),
+      }),
     );
     return context.json({ repo: repoView(repo) }, 200);
   });
@@ -175,44 +161,15 @@ function adminForChanges(): MiddlewareHandler<AppEnvironment> {
   return async (context, next) => (context.req.method === 'GET' ? next() : admin(context, next));
 }
 
-async function changeRepo(
-  dependencies: AppDependencies,
-  id: string,
-  changes: {
-    enabled?: boolean | undefined;
-    track?: 'releases' | 'tags' | undefined;
-    asset?: string | null | undefined;
-  },
-  expectedEtag: string | undefined,
-): Promise<RepoRecord> {
-  const repo = await dependencies.catalog.getRepo(normalizeRepoId(id));
-  if (!repo)
-    throw new NotFoundError(`Repository ${id} is not watched.`, {
-      hint: 'GET /api/repos lists the watched repositories.',
-    });
-  if (expectedEtag !== undefined && expectedEtag !== etagOf(repo)) {
-    throw new HttpError(
-      412,
-      'precondition_failed',
-      `Repository ${repo.id} was changed by someone else since you read it.`,
-      {
-        hint: 'Reload it (GET /api/repos) and apply your change again.',
-      },
-    );
-  }
-  const settings = {
-    ...(changes.track ? { track: changes.track } : {}),
-    ...(changes.asset !== undefined ? { asset: changes.asset } : {}),
-  };
-  if (Object.keys(settings).length > 0 && repo.origin === 'config') {
-    throw new ConflictError(`Repository ${repo.id} is managed by sync.repos in the configuration.`, {
-      hint: 'Change its entry in quarry.config.yaml; only enabling and disabling work here.',
-    });
-  }
-  return dependencies.catalog.updateRepo(repo.id, {
-    ...settings,
-    ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),
-  });
+/** A 412 when the client sent the ETag of an older version of the repository's settings. */
+function checkEtag(repo: RepoRecord, expected: string | undefined): void {
+  if (expected === undefined || expected === etagOf(repo)) return;
+  throw new HttpError(
+    412,
+    'precondition_failed',
+    `Repository ${repo.id} was changed by someone else since you read it.`,
+    { hint: 'Reload it (GET /api/repos) and apply your change again.' },
+  );
 }
 
 /** The API's view of a repository: no server paths (the ignore file), plus an ETag of its settings. */

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { NotFoundError, ValidationError } from '../../core/errors/index.ts';
-import { normalizeRepoId } from '../../core/repo-id.ts';
+import { ValidationError } from '../../core/errors/index.ts';
+import { requireRepo } from '../../sync/repo-registry.ts';
 import { authenticated, commonErrorResponses, errorResponse } from '../api-schemas.ts';
 import type { AppEnvironment } from '../app-dependencies.ts';
 import { requireRole } from '../auth/require-role.ts';
@@ -91,15 +91,8 @@ export function registerSyncRoutes(app: OpenAPIHono<AppEnvironment>): void {
       );
     }
     const request = parsed.data;
-    let repo: string | undefined;
-    if (request.repo !== undefined) {
-      const record = await catalog.getRepo(normalizeRepoId(request.repo));
-      if (!record)
-        throw new NotFoundError(`Repository ${request.repo} is not watched.`, {
-          hint: 'Add it first with POST /api/repos.',
-        });
-      repo = record.id;
-    }
+    // Looked up before the sync starts in the background, so an unknown repository is this request's 404.
+    const repo = request.repo === undefined ? undefined : (await requireRepo(catalog, request.repo)).id;
     sync.start({ ...(repo ? { repo } : {}), ...(request.force ? { force: true } : {}) });
     return context.json(
       { started: true, startedAt: sync.active()?.startedAt ?? new Date().toISOString() },

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import type { Services } from '../../app/create-services.ts';
 import { answerQuestion, checkQuestion } from '../../assistant/answer-question.ts';
-import { loadHistory, openConversation, recordExchange } from '../../assistant/conversations.ts';
+import { loadHistory, recordExchange } from '../../assistant/conversations.ts';
 import type { SearchMode } from '../../core/ports/search-index.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { answerJson, citationWarnings, formatSources } from '../format-answer.ts';
-import { conversationDependencies, openAssistant } from '../open-assistant.ts';
+import { openAssistant, resumeConversation } from '../open-assistant.ts';
 import {
   addSearchFilterOptions,
   filtersFrom,
@@ -61,9 +61,7 @@ async function ask(
   // Everything that needs no model is checked first, so a mistake never waits for a model download.
   checkQuestion(question);
   const conversation =
-    options.conversation === undefined
-      ? undefined
-      : await openConversation(conversationDependencies(services), { id: options.conversation });
+    options.conversation === undefined ? undefined : await resumeConversation(services, options.conversation);
   const opened = await openAssistant(services, io, options.model);
   try {
     const history = conversation

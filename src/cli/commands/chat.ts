@@ -2,12 +2,13 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { Services } from '../../app/create-services.ts';
 import { answerQuestion } from '../../assistant/answer-question.ts';
+import { listConversations } from '../../assistant/conversation-access.ts';
 import { loadHistory, openConversation, recordExchange } from '../../assistant/conversations.ts';
 import { QuarryError, ValidationError } from '../../core/errors/index.ts';
 import type { ConversationRecord } from '../../core/ports/catalog.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { citationWarnings, formatSources } from '../format-answer.ts';
-import { conversationDependencies, type OpenedAssistant, openAssistant } from '../open-assistant.ts';
+import { type OpenedAssistant, openAssistant, resumeConversation } from '../open-assistant.ts';
 import {
   addSearchFilterOptions,
   filtersFrom,
@@ -37,7 +38,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
   addSearchFilterOptions(command).action(async (options: ChatOptions, command: Command) => {
     const mode = parseMode(options.mode);
     await withServices(command, io, async (services) => {
-      if (options.list) return listConversations(services, io);
+      if (options.list) return printConversations(services, io);
       const stdin = io.stdin;
       if (stdin === undefined)
         throw new ValidationError('quarry chat needs an input to read questions from.');
@@ -45,7 +46,7 @@ export function registerChatCommand(program: Command, io: CliIo): void {
       const resumed =
         options.conversation === undefined
           ? undefined
-          : await openConversation(conversationDependencies(services), { id: options.conversation });
+          : await resumeConversation(services, options.conversation);
       const opened = await openAssistant(services, io, options.model);
       try {
         await chatLoop({ services, io, stdin, opened, options, mode, resumed });
@@ -56,8 +57,9 @@ export function registerChatCommand(program: Command, io: CliIo): void {
   });
 }
 
-async function listConversations(services: Services, io: CliIo): Promise<void> {
-  const conversations = await services.catalog.listConversations({ limit: 50 });
+async function printConversations(services: Services, io: CliIo): Promise<void> {
+  // No owner: the CLI's user holds the catalog, so the list has every conversation, the server's too.
+  const conversations = await listConversations(services.catalog, { limit: 50 });
   if (conversations.length === 0) {
     io.stdout('No conversations yet. Start one with: quarry chat\n');
     return;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createApiKey, type PublicApiKey, publicApiKey, revokeApiKey } from '../../accounts/api-keys.ts';
-import { userNotFound } from '../../accounts/users.ts';
+import { createApiKey, listApiKeys, type PublicApiKey, revokeApiKey } from '../../accounts/api-keys.ts';
 import type { Catalog } from '../../core/ports/catalog.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { formatTable } from '../format-table.ts';
@@ -45,11 +44,7 @@ function registerList(keys: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }, command: Command) => {
       await withServices(command, io, async ({ catalog }) => {
-        if (options.user !== undefined && (await catalog.getUser(options.user)) === undefined) {
-          throw userNotFound(options.user);
-        }
-        const records = await catalog.listApiKeys(options.user === undefined ? {} : { userId: options.user });
-        const shown = records.map(publicApiKey);
+        const shown = await listApiKeys({ catalog }, { userId: options.user });
         io.stdout(options.json ? `${JSON.stringify(shown, null, 2)}\n` : `${formatKeys(shown)}\n`);
       });
     });

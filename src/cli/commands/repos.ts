@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { formatByteSize } from '../../core/byte-size.ts';
 import type { RepoRecord, TrackMode } from '../../core/ports/catalog.ts';
 import { loadIgnoreRules } from '../../sync/load-ignore-rules.ts';
-import { addRepo, removeRepo, setRepoEnabled } from '../../sync/repo-registry.ts';
+import { addOrReplaceRepo, changeRepo, removeRepo } from '../../sync/repo-registry.ts';
 import { type CliIo, withServices } from '../cli-context.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -37,7 +37,7 @@ export function registerReposCommands(program: Command, io: CliIo): void {
             ...(ignoreFile ? { ignoreFile } : {}),
             ...(options.asset ? { asset: options.asset } : {}),
           };
-          const { repo, created } = await addRepo(catalog, request);
+          const { repo, created } = await addOrReplaceRepo(catalog, request);
           io.stdout(
             `${created ? 'Added' : 'Updated'} ${repo.id} (tracks ${repo.track}${repo.ignoreFile ? `, ignore file ${repo.ignoreFile}` : ''}${repo.asset ? `, asset ${repo.asset}` : ''}).\n`,
           );
@@ -63,7 +63,7 @@ export function registerReposCommands(program: Command, io: CliIo): void {
       .description(`${name} syncing of a repository`)
       .action(async (id: string, _options: unknown, command: Command) => {
         await withServices(command, io, async ({ catalog }) => {
-          const repo = await setRepoEnabled(catalog, id, enabled);
+          const repo = await changeRepo(catalog, id, { enabled });
           io.stdout(`${enabled ? 'Enabled' : 'Disabled'} ${repo.id}.\n`);
         });
       });
