@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<{ main: () => Promise<void> }>> =
   api: () => import('./api.ts'),
   crawl: () => import('./crawl.ts'),
   cloud: () => import('./cloud.ts'),
+  lambda: () => import('./lambda.ts'),
 };
 
 const name = process.argv[2];

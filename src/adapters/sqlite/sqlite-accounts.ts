@@ -58,6 +58,13 @@ export class SqliteAccounts {
       const row = this.statements.selectUser.get(String(id));
       if (row === undefined) throw userNotFound(id);
       const current = userFromRow(row);
+      // Checked in the same write transaction as the change, like the removal of an admin.
+      if (
+        current.role === 'admin' &&
+        changes.role === 'member' &&
+        this.statements.countOtherAdmins.get(current.id) === 0
+      )
+        throw lastAdmin(current.id);
       const record = checkUser({
         ...current,
         ...(changes.role === undefined ? {} : { role: changes.role }),

@@ -156,6 +156,21 @@ function describeUserRules(catalog: () => AccountsWithConversations): void {
       );
     });
 
+    it('never makes the last admin a member, even when two admins demote each other at once', async () => {
+      await catalog().addUser(userOf('first', { role: 'admin' }));
+      await catalog().addUser(userOf('second', { role: 'admin' }));
+      const outcomes = await Promise.allSettled([
+        catalog().updateUser('first', { role: 'member' }),
+        catalog().updateUser('second', { role: 'member' }),
+      ]);
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      const admins = (await catalog().listUsers()).filter((user) => user.role === 'admin');
+      expect(admins).toHaveLength(1);
+      await expect(catalog().updateUser(admins[0]?.id ?? '', { role: 'member' })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    });
+
     it('ends every session of a user whose password changes, and no other', async () => {
       for (const id of ['alice', 'bob']) await catalog().addUser(userOf(id));
       await catalog().createSession(sessionOf('session-a', 'alice', at(60)));

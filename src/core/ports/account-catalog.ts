@@ -49,7 +49,8 @@ export interface SessionRecord {
  *   record; `updateUser` and `removeUser` of an unknown id are a `NotFoundError`. `removeUser` also deletes
  *   the user's API keys, sessions and owned conversations (a new user of the same name starts with none of
  *   them, and none of the old keys or sessions ever authenticates again, even while the removal is under
- *   way); removing the last admin is a `ValidationError`, checked atomically with the removal.
+ *   way); removing the last admin, or making them a `member`, is a `ValidationError`, checked atomically
+ *   with the change.
  *   `updateUser` with a new `passwordHash` ends all the user's sessions. `listUsers` is sorted by id
  *   ignoring case.
  * - API keys: ids are compared exactly. `addApiKey` of an existing id is a `ConflictError`, for an unknown

@@ -3,7 +3,7 @@
 // needs (dynamic imports stay separate files), minified. Native and browser packages stay external and are
 // shipped as node_modules beside the bundle. Used by `npm run bench -- lambda` and the CDK app.
 //
-//   node scripts/bundle-lambda.mjs [outdir] [entry names...]
+//   npm run bundle:lambda -- [outdir] [entry names...]
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -21,7 +21,7 @@ export const externalPackages = [
 ];
 
 /** The entry points: every `src/lambda/*.ts` but tests. */
-export function lambdaEntries(root = process.cwd()) {
+export function lambdaEntries(root = process.cwd()): Array<{ name: string; file: string }> {
   const folder = path.join(root, 'src/lambda');
   return readdirSync(folder)
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
@@ -29,9 +29,9 @@ export function lambdaEntries(root = process.cwd()) {
 }
 
 /** Bundles the named entries (all by default) into `outdir/<name>/<name>.js`; returns their folders. */
-export async function bundleLambdas(outdir, names = []) {
+export async function bundleLambdas(outdir: string, names: readonly string[] = []): Promise<string[]> {
   const entries = lambdaEntries().filter((entry) => names.length === 0 || names.includes(entry.name));
-  const folders = [];
+  const folders: string[] = [];
   for (const entry of entries) {
     const folder = path.join(outdir, entry.name);
     rmSync(folder, { recursive: true, force: true });
@@ -58,7 +58,7 @@ export async function bundleLambdas(outdir, names = []) {
   return folders;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${path.resolve(process.argv[1] ?? '')}`) {
   const [outdir = 'dist/lambda', ...names] = process.argv.slice(2);
   const folders = await bundleLambdas(path.resolve(outdir), names);
   for (const folder of folders) console.log(`bundled ${path.relative(process.cwd(), folder)}`);
