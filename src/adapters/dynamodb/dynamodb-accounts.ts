@@ -1,6 +1,7 @@
+import { checkUser } from '../../core/catalog-input/check-user.ts';
+import { lastAdmin } from '../../core/catalog-input/last-admin.ts';
 import { RetryableError } from '../../core/errors/index.ts';
 import type { UserRecord } from '../../core/ports/catalog.ts';
-import { checkUser, lastAdmin, userNotFound } from './account-input.ts';
 import type { CatalogContext } from './catalog-context.ts';
 import { AdminRoster } from './dynamodb-admin-roster.ts';
 import type { DynamoDbApiKeys } from './dynamodb-api-keys.ts';
@@ -68,8 +69,7 @@ export class DynamoDbAccounts {
     changes: Partial<Pick<UserRecord, 'role' | 'passwordHash'>>,
   ): Promise<UserRecord> {
     for (let round = 0; round < changeRounds; round++) {
-      const current = await this.users.read(id);
-      if (current === undefined) throw userNotFound(id);
+      const current = await this.users.readExisting(id);
       const record = checkUser({
         ...current.record,
         ...(changes?.role === undefined ? {} : { role: changes.role }),
@@ -99,8 +99,7 @@ export class DynamoDbAccounts {
   async removeUser(id: string): Promise<void> {
     const { apiKeys, sessions, conversations } = this.parts;
     for (let round = 0; round < changeRounds; round++) {
-      const current = await this.users.read(id);
-      if (current === undefined) throw userNotFound(id);
+      const current = await this.users.readExisting(id);
       if (current.record.role === 'admin') await this.retireOrRefuse(current, 'remove');
       await conversations.deleteOwnedBy(current.record.id);
       if (!(await this.users.deleteIfUnchanged(current))) continue;

@@ -1,9 +1,16 @@
-import { ConflictError } from '../../core/errors/index.ts';
+import { duplicateApiKey } from '../../core/catalog-input/catalog-conflicts.ts';
+import { checkApiKey } from '../../core/catalog-input/check-api-key.ts';
+import { isoInstant } from '../../core/catalog-input/iso-instant.ts';
 import type { ApiKeyRecord } from '../../core/ports/catalog.ts';
-import { checkApiKey, isoInstant, userNotFound } from './account-input.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
 import { expression } from './dynamodb-expressions.ts';
-import { type Item, ItemReader, isPossibleKeyText, itemSchemaVersion } from './dynamodb-items.ts';
+import {
+  checkKeyText,
+  type Item,
+  ItemReader,
+  isPossibleKeyText,
+  itemSchemaVersion,
+} from './dynamodb-items.ts';
 import {
   type BatchRequest,
   collect,
@@ -47,8 +54,9 @@ export class DynamoDbApiKeys {
   /** See `AccountCatalog.addApiKey`. */
   async add(key: ApiKeyRecord): Promise<ApiKeyRecord> {
     const checked = checkApiKey(key);
-    const user = await this.users.read(checked.userId);
-    if (user === undefined) throw userNotFound(checked.userId);
+    // Beyond the contract: the id is the item's key, which DynamoDB caps at 2048 bytes.
+    checkKeyText(checked.id, 'The id of an API key');
+    const user = await this.users.readExisting(checked.userId);
     const record: ApiKeyRecord = { ...checked, userId: user.record.id };
     const item = {
       ...record,
@@ -58,9 +66,7 @@ export class DynamoDbApiKeys {
       schemaVersion: itemSchemaVersion,
     };
     if (!(await putItem(this.table, item, expression('attribute_not_exists(#id)')))) {
-      throw new ConflictError(`API key ${record.id} already exists.`, {
-        hint: 'Give every API key a new random id.',
-      });
+      throw duplicateApiKey(record.id);
     }
     return record;
   }

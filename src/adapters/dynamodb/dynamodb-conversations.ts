@@ -1,4 +1,8 @@
-import { ConflictError } from '../../core/errors/index.ts';
+import { duplicateConversation } from '../../core/catalog-input/catalog-conflicts.ts';
+import { conversationNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { checkNewConversation } from '../../core/catalog-input/check-conversation.ts';
+import { checkCount } from '../../core/catalog-input/field-checks.ts';
+import { prepareMessages } from '../../core/catalog-input/prepare-messages.ts';
 import type {
   ConversationRecord,
   MessageRecord,
@@ -7,13 +11,11 @@ import type {
 } from '../../core/ports/catalog.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
 import {
-  checkCount,
-  checkNewConversation,
-  checkOwner,
+  checkConversationKeys,
+  checkMessageKeys,
+  checkOwnerKey,
   conversationIdBytes,
-  conversationNotFound,
-  prepareMessages,
-} from './conversation-input.ts';
+} from './conversation-keys.ts';
 import { expression } from './dynamodb-expressions.ts';
 import {
   checkSchemaVersion,
@@ -58,15 +60,8 @@ export class DynamoDbConversations {
 
   /** See `ConversationCatalog.createConversation`. */
   async create(conversation: NewConversation): Promise<ConversationRecord> {
-    checkNewConversation(conversation);
-    const record: ConversationRecord = {
-      id: conversation.id,
-      owner: conversation.owner ?? null,
-      title: conversation.title,
-      createdAt: conversation.createdAt,
-      updatedAt: conversation.createdAt,
-      messageCount: 0,
-    };
+    const record = checkNewConversation(conversation);
+    checkConversationKeys(record);
     const item = {
       ...record,
       ownerKey: ownerKeyOf(record.owner),
@@ -75,9 +70,7 @@ export class DynamoDbConversations {
       schemaVersion: itemSchemaVersion,
     };
     if (!(await putItem(this.table, item, expression('attribute_not_exists(#id)')))) {
-      throw new ConflictError(`Conversation ${conversation.id} already exists.`, {
-        hint: 'Give every new conversation a new id, or append to the existing one.',
-      });
+      throw duplicateConversation(record.id);
     }
     return record;
   }
@@ -97,7 +90,7 @@ export class DynamoDbConversations {
       ? {
           index: catalogIndexes.conversationsByOwner,
           condition: expression('#ownerKey = :partition', {
-            ':partition': ownerKeyOf(checkOwner(options.owner, 'The owner to list the conversations of')),
+            ':partition': ownerKeyOf(checkOwnerKey(options.owner, 'The owner to list the conversations of')),
           }),
         }
       : {
@@ -137,6 +130,7 @@ export class DynamoDbConversations {
    */
   async append(conversationId: string, messages: readonly NewMessage[]): Promise<MessageRecord[]> {
     const prepared = prepareMessages(messages);
+    checkMessageKeys(prepared);
     const item = await this.read(conversationId);
     if (item === undefined) throw conversationNotFound(conversationId);
     const conversation = this.incarnationOf(item);

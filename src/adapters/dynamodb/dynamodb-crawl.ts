@@ -1,19 +1,18 @@
-import { ValidationError } from '../../core/errors/index.ts';
+import { crawlSiteNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { checkCrawlPages } from '../../core/catalog-input/check-crawl-page.ts';
+import {
+  checkCrawlFinish,
+  checkCrawlSiteName,
+  checkCrawlStart,
+} from '../../core/catalog-input/check-crawl-site.ts';
+import { checkUrls } from '../../core/catalog-input/field-checks.ts';
 import type { CrawlPageRecord, CrawlSiteRecord } from '../../core/ports/catalog.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
-import {
-  checkName,
-  checkPage,
-  checkSiteName,
-  checkTime,
-  checkUrls,
-  serialiseSummary,
-  siteNotFound,
-  urlKeyOf,
-} from './crawl-input.ts';
+import { urlKeyOf } from './crawl-keys.ts';
 import { existsInKnownLayout, expression } from './dynamodb-expressions.ts';
 import {
   checkItemFits,
+  checkKeyText,
   checkSchemaVersion,
   type Item,
   ItemReader,
@@ -58,11 +57,8 @@ export class DynamoDbCrawl {
 
   /** See `CrawlCatalog.startCrawl`: one update that creates the site or keeps its pages and last crawl. */
   async start(site: { name: string; startUrls: string[] }, startedAt: string): Promise<void> {
-    if (typeof site !== 'object' || site === null)
-      throw new ValidationError('A crawl site must be an object.');
-    const name = checkSiteName(site.name, 'The name of a crawl site');
-    const startUrls = checkUrls(site.startUrls, `The start URLs of crawl site ${name}`);
-    const started = checkTime(startedAt, `The start time of the crawl of ${name}`);
+    const { name, startUrls, startedAt: started } = checkCrawlStart(site, startedAt);
+    checkSiteKey(name);
     checkItemFits(
       { name, startUrls },
       `The start URLs of crawl site ${name}`,
@@ -86,11 +82,9 @@ export class DynamoDbCrawl {
 
   /** See `CrawlCatalog.finishCrawl`. */
   async finish(name: string, finishedAt: string, summary: Record<string, unknown>): Promise<void> {
-    const checked = checkSiteName(name, 'The name of a crawl site');
-    const fields = {
-      ':finishedAt': checkTime(finishedAt, `The end time of the crawl of ${checked}`),
-      ':summary': serialiseSummary(summary, checked),
-    };
+    const finish = checkCrawlFinish(name, finishedAt, summary);
+    const checked = checkSiteKey(finish.name);
+    const fields = { ':finishedAt': finish.finishedAt, ':summary': finish.summary };
     checkItemFits(
       { lastSummary: fields[':summary'] },
       `The summary of the crawl of ${checked}`,
@@ -99,7 +93,7 @@ export class DynamoDbCrawl {
     const update = expression('SET #lastFinishedAt = :finishedAt, #lastSummary = :summary', fields);
     const condition = existsInKnownLayout('name', itemSchemaVersion);
     if ((await updateItem(this.sites, { name: checked }, update, condition)) === undefined) {
-      await explainRefusedWrite(this.sites, { name: checked }, () => siteNotFound(checked));
+      await explainRefusedWrite(this.sites, { name: checked }, () => crawlSiteNotFound(checked));
     }
   }
 
@@ -136,8 +130,11 @@ export class DynamoDbCrawl {
    * so a refused batch stores nothing; then BatchWriteItem stores the pages 25 at a time.
    */
   async putPages(pages: readonly CrawlPageRecord[]): Promise<void> {
-    if (!Array.isArray(pages)) throw new ValidationError('The crawl pages to store must be an array.');
-    const checked = pages.map((page, index) => checkPage(page, index + 1));
+    const checked = checkCrawlPages(pages);
+    // The site is the pages' partition key, so beyond the contract's checks it must fit DynamoDB's key size.
+    for (const [index, page] of checked.entries()) {
+      checkKeyText(page.site, `The site of crawl page ${index + 1} of the batch`);
+    }
     if (checked.length === 0) return;
     const incarnations = await this.incarnationsOf(checked.map((page) => page.site));
     // Later pages replace earlier ones of the same URL, as when stored one after the other; a batch
@@ -156,7 +153,7 @@ export class DynamoDbCrawl {
 
   /** See `CrawlCatalog.deleteCrawlPages`: only pages of the site's current incarnation count. */
   async deletePages(site: string, urls: readonly string[]): Promise<number> {
-    const name = checkName(site, 'The name of a crawl site');
+    const name = checkCrawlSiteName(site);
     const checked = [...new Set(checkUrls(urls, `The URLs of crawl site ${name} to forget`))];
     if (checked.length === 0 || !isPossibleKeyText(name)) return 0;
     const siteItem = await getItem(this.sites, { name });
@@ -178,10 +175,10 @@ export class DynamoDbCrawl {
 
   /** See `CrawlCatalog.removeCrawlSite`: the site item goes first, then the pages of its incarnation. */
   async removeSite(name: string): Promise<void> {
-    const checked = checkName(name, 'The name of a crawl site');
-    if (!isPossibleKeyText(checked)) throw siteNotFound(checked);
+    const checked = checkCrawlSiteName(name);
+    if (!isPossibleKeyText(checked)) throw crawlSiteNotFound(checked);
     const outcome = await deleteItem(this.sites, { name: checked }, expression('attribute_exists(#name)'));
-    if (!outcome.deleted || outcome.old === undefined) throw siteNotFound(checked);
+    if (!outcome.deleted || outcome.old === undefined) throw crawlSiteNotFound(checked);
     const incarnation = outcome.old.incarnation;
     const stale: BatchRequest[] = [];
     for await (const page of this.pageKeysOf(checked)) {
@@ -198,7 +195,7 @@ export class DynamoDbCrawl {
     const incarnations = new Map<string, string>();
     unique.forEach((name, index) => {
       const item = items[index];
-      if (item === undefined) throw siteNotFound(name);
+      if (item === undefined) throw crawlSiteNotFound(name);
       incarnations.set(name, new ItemReader(item, this.sites.table).text('incarnation'));
     });
     return incarnations;
@@ -261,4 +258,9 @@ export class DynamoDbCrawl {
 
 function pageItem(page: CrawlPageRecord, siteIncarnation: string): Item {
   return { ...page, urlKey: urlKeyOf(page.url), siteIncarnation, schemaVersion: itemSchemaVersion };
+}
+
+/** Returns `name` when it is short enough to key a site item (and its pages' partition). */
+function checkSiteKey(name: string): string {
+  return checkKeyText(name, 'The name of a crawl site');
 }

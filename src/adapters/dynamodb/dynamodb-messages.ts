@@ -1,7 +1,7 @@
+import type { PreparedMessage } from '../../core/catalog-input/prepare-messages.ts';
 import { RetryableError } from '../../core/errors/index.ts';
 import type { MessageRecord } from '../../core/ports/catalog.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
-import type { PreparedMessage } from './conversation-input.ts';
 import { expression } from './dynamodb-expressions.ts';
 import { checkItemFits, type Item, ItemReader, itemSchemaVersion } from './dynamodb-items.ts';
 import {

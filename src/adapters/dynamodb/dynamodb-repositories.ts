@@ -1,4 +1,7 @@
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import { duplicateRepo } from '../../core/catalog-input/catalog-conflicts.ts';
+import { repoNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { newRepoRecord } from '../../core/catalog-input/new-repo-record.ts';
+import { ValidationError } from '../../core/errors/index.ts';
 import type { RepoRecord, RepoSettings, SyncStatus } from '../../core/ports/catalog.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
 import { existsInKnownLayout, expression, setFields } from './dynamodb-expressions.ts';
@@ -38,9 +41,7 @@ export class DynamoDbRepositories {
       return record;
     }
     const existing = await this.get(record.id);
-    throw new ConflictError(`Repository ${existing?.id ?? record.id} is already in the catalog.`, {
-      hint: 'Change its settings instead of adding it again, or remove it first.',
-    });
+    throw duplicateRepo(existing?.id ?? record.id);
   }
 
   /** See `RepositoryCatalog.getRepo`. */
@@ -111,20 +112,6 @@ function repoToItem(record: RepoRecord): Item {
   return { idLowerCase: asciiLowerCase(record.id), ...record, schemaVersion: itemSchemaVersion };
 }
 
-function newRepoRecord(settings: RepoSettings): RepoRecord {
-  return {
-    ...settings,
-    version: null,
-    modified: null,
-    lastCheckedAt: null,
-    etag: null,
-    status: null,
-    error: null,
-    files: 0,
-    bytes: 0,
-  };
-}
-
 function checkSettings(settings: RepoSettings): RepoSettings {
   if (typeof settings !== 'object' || settings === null) {
     throw new ValidationError('The settings of a repository must be an object.');
@@ -192,11 +179,5 @@ function oneOf<Value>(value: unknown, field: string, allowed: readonly Value[]):
 function refuse(field: string, expected: string): never {
   throw new ValidationError(`The repository field ${field} must be ${expected}.`, {
     hint: 'Check the value against the fields of a repository record.',
-  });
-}
-
-function repoNotFound(id: string): NotFoundError {
-  return new NotFoundError(`Repository ${id} is not in the catalog.`, {
-    hint: 'List the watched repositories to check the name, or add it first.',
   });
 }

@@ -1,9 +1,16 @@
-import { ConflictError } from '../../core/errors/index.ts';
+import { duplicateSession } from '../../core/catalog-input/catalog-conflicts.ts';
+import { checkSession } from '../../core/catalog-input/check-session.ts';
+import { isoInstant } from '../../core/catalog-input/iso-instant.ts';
 import type { SessionRecord } from '../../core/ports/catalog.ts';
-import { checkSession, isoInstant, userNotFound } from './account-input.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
 import { expression } from './dynamodb-expressions.ts';
-import { type Item, ItemReader, isPossibleKeyText, itemSchemaVersion } from './dynamodb-items.ts';
+import {
+  checkKeyText,
+  type Item,
+  ItemReader,
+  isPossibleKeyText,
+  itemSchemaVersion,
+} from './dynamodb-items.ts';
 import {
   type BatchRequest,
   collect,
@@ -47,8 +54,9 @@ export class DynamoDbSessions {
   /** See `AccountCatalog.createSession`. */
   async create(session: SessionRecord): Promise<void> {
     const checked = checkSession(session);
-    const user = await this.users.read(checked.userId);
-    if (user === undefined) throw userNotFound(checked.userId);
+    // Sessions are keyed by their id, and a DynamoDB key holds at most 2048 bytes.
+    checkKeyText(checked.id, 'The id of a session');
+    const user = await this.users.readExisting(checked.userId);
     const item = {
       ...checked,
       userId: user.record.id,
@@ -59,9 +67,7 @@ export class DynamoDbSessions {
       schemaVersion: itemSchemaVersion,
     };
     if (!(await putItem(this.table, item, expression('attribute_not_exists(#id)')))) {
-      throw new ConflictError('A session with the same id already exists.', {
-        hint: 'Derive every session id from a new random token.',
-      });
+      throw duplicateSession();
     }
   }
 

@@ -1,4 +1,8 @@
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import { duplicateSyncRun } from '../../core/catalog-input/catalog-conflicts.ts';
+import { syncRunNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { checkCount } from '../../core/catalog-input/field-checks.ts';
+import { newSyncRunRecord } from '../../core/catalog-input/new-sync-run-record.ts';
+import { ValidationError } from '../../core/errors/index.ts';
 import type { SyncRunRecord, SyncStatus } from '../../core/ports/catalog.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
 import { existsInKnownLayout, expression, setFields } from './dynamodb-expressions.ts';
@@ -44,20 +48,11 @@ export class DynamoDbSyncRuns {
   /** See `RepositoryCatalog.startSyncRun`. */
   async start(run: Pick<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void> {
     const id = checkKeyText(run?.id, 'A sync run id');
-    const record: SyncRunRecord = {
+    const record = newSyncRunRecord({
       id,
       repoId: checkKeyText(run.repoId, `The repository of sync run ${id}`),
       startedAt: checkKeyText(run.startedAt, `The start time of sync run ${id}`, keyLimits.sort),
-      finishedAt: null,
-      status: 'running',
-      tag: null,
-      previousTag: null,
-      files: 0,
-      bytes: 0,
-      skipped: 0,
-      durationMs: null,
-      error: null,
-    };
+    });
     const item = {
       ...record,
       repoIdLowerCase: asciiLowerCase(record.repoId),
@@ -66,7 +61,7 @@ export class DynamoDbSyncRuns {
       schemaVersion: itemSchemaVersion,
     };
     if (!(await putItem(this.table, item, expression('attribute_not_exists(#id)')))) {
-      throw new ConflictError(`Sync run ${id} already exists.`, { hint: 'Give every sync run a new id.' });
+      throw duplicateSyncRun(id);
     }
   }
 
@@ -76,22 +71,13 @@ export class DynamoDbSyncRuns {
     const condition = existsInKnownLayout('id', itemSchemaVersion);
     const updated = await updateItem(this.table, key, setFields(checkResult(result)), condition);
     if (updated === undefined) {
-      await explainRefusedWrite(this.table, key, () => {
-        return new NotFoundError(`Sync run ${id} does not exist.`, {
-          hint: 'Start the run with startSyncRun before finishing it.',
-        });
-      });
+      await explainRefusedWrite(this.table, key, () => syncRunNotFound(id));
     }
   }
 
   /** See `RepositoryCatalog.listSyncRuns`. */
   async list(options: { repoId?: string; limit?: number } = {}): Promise<SyncRunRecord[]> {
-    const limit = options.limit;
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-      throw new ValidationError(`The sync run limit must be a whole number of 0 or more, got ${limit}.`, {
-        hint: 'Leave the limit out to list every run.',
-      });
-    }
+    const limit = checkCount('sync run limit', options.limit, 'Leave the limit out to list every run.');
     const partition =
       options.repoId === undefined
         ? { IndexName: catalogIndexes.syncRunsByStart, ...expressionOf('#kind = :partition', runKind) }

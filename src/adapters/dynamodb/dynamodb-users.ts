@@ -1,6 +1,7 @@
-import { ConflictError } from '../../core/errors/index.ts';
+import { duplicateUser } from '../../core/catalog-input/catalog-conflicts.ts';
+import { userNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { isPossibleUserId } from '../../core/catalog-input/check-user.ts';
 import type { UserRecord } from '../../core/ports/catalog.ts';
-import { isPossibleUserId } from './account-input.ts';
 import { type CatalogContext, tableOf } from './catalog-context.ts';
 import { expression } from './dynamodb-expressions.ts';
 import { type Item, ItemReader, itemSchemaVersion } from './dynamodb-items.ts';
@@ -64,9 +65,7 @@ export class DynamoDbUsers {
     if (await putItem(this.table, itemOf(stored), expression('attribute_not_exists(#idLowerCase)')))
       return stored;
     const existing = await this.read(record.id);
-    throw new ConflictError(`User ${existing?.record.id ?? record.id} already exists.`, {
-      hint: 'Choose another name, or change the existing user instead of adding it again.',
-    });
+    throw duplicateUser(existing?.record.id ?? record.id);
   }
 
   /** The user named `id` (ignoring case), read consistently, or `undefined`. */
@@ -74,6 +73,13 @@ export class DynamoDbUsers {
     if (!isPossibleUserId(id)) return undefined;
     const item = await getItem(this.table, { idLowerCase: asciiLowerCase(id) });
     return item === undefined ? undefined : this.fromItem(item);
+  }
+
+  /** The user named `id` (ignoring case), read consistently; the contract's `NotFoundError` if there is none. */
+  async readExisting(id: unknown): Promise<StoredUser> {
+    const user = await this.read(id);
+    if (user === undefined) throw userNotFound(id);
+    return user;
   }
 
   /** Every user, sorted by id ignoring case. A scan: a server has tens or hundreds of accounts. */

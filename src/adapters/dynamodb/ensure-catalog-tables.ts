@@ -7,9 +7,10 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { UpstreamError, ValidationError } from '../../core/errors/index.ts';
+import { awsErrorCode } from '../aws/aws-error-codes.ts';
 import { pause } from './dynamodb-requests.ts';
 import type { CatalogTableDescription, CatalogTables, KeyAttribute } from './dynamodb-tables.ts';
-import { dynamoDbErrorCode, missingTableError, translateDynamoDbError } from './translate-dynamodb-error.ts';
+import { missingTableError, translateDynamoDbError } from './translate-dynamodb-error.ts';
 
 /** How long a new table may take to become active before Quarry gives up. */
 const activationTimeoutMs = 5 * 60_000;
@@ -82,7 +83,7 @@ async function describeTable(client: DynamoDBClient, name: string): Promise<Tabl
     const output = await client.send(new DescribeTableCommand({ TableName: name }));
     return output.Table;
   } catch (error) {
-    if (dynamoDbErrorCode(error) === 'ResourceNotFoundException') return undefined;
+    if (awsErrorCode(error) === 'ResourceNotFoundException') return undefined;
     throw translateDynamoDbError(error, { action: 'describe the table', table: name });
   }
 }
@@ -92,7 +93,7 @@ async function createTable(client: DynamoDBClient, table: CatalogTableDescriptio
     await client.send(new CreateTableCommand(createTableInput(table)));
   } catch (error) {
     // Another process created it at the same moment: the table is there, which is all that matters.
-    if (dynamoDbErrorCode(error) === 'ResourceInUseException') return;
+    if (awsErrorCode(error) === 'ResourceInUseException') return;
     throw translateDynamoDbError(error, { action: 'create the table', table: table.name });
   }
   if (table.timeToLiveAttribute !== undefined) {
@@ -144,7 +145,7 @@ async function enableTimeToLive(client: DynamoDBClient, name: string, attribute:
       }),
     );
   } catch (error) {
-    if (dynamoDbErrorCode(error) === 'UnknownOperationException') return;
+    if (awsErrorCode(error) === 'UnknownOperationException') return;
     throw translateDynamoDbError(error, { action: 'turn on time to live', table: name });
   }
 }

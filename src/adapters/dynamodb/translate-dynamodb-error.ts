@@ -5,6 +5,14 @@ import {
   UpstreamError,
   ValidationError,
 } from '../../core/errors/index.ts';
+import {
+  awsCredentialErrorCodes,
+  awsErrorCode,
+  awsHttpStatus,
+  isAwsCredentialFailure,
+  isAwsTransientFailure,
+  networkErrorCodes,
+} from '../aws/aws-error-codes.ts';
 
 /** What a failed request was doing, for the error message. */
 export interface DynamoDbFailureContext {
@@ -19,41 +27,11 @@ const reachDynamoDbHint =
   'Check AWS_ENDPOINT_URL_DYNAMODB (or leave it unset for AWS itself), AWS_REGION and the AWS credentials ' +
   '(profile, environment or role), and that the network lets Quarry reach DynamoDB.';
 
-const credentialCodes = new Set([
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'AccessDeniedException',
-  'MissingAuthenticationTokenException',
-  'ExpiredTokenException',
-  'IncompleteSignatureException',
-  'InvalidClientTokenId',
-  'CredentialsProviderError',
-  'TokenProviderError',
-]);
-const transientCodes = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-  'InternalServerError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'TransactionInProgressException',
-]);
-const networkCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'TimeoutError',
-  'RequestTimeout',
-  'AbortError',
-]);
+/**
+ * Failures to reach DynamoDB at all. An aborted request (a caller's signal, or the SDK giving up on a
+ * connection) got no answer either, so it is reported with the same hint on what to check.
+ */
+const unreachableCodes: ReadonlySet<string> = new Set([...networkErrorCodes, 'AbortError']);
 
 /**
  * Maps an AWS SDK (or network) error from DynamoDB to a Quarry error. Messages name the table and the
@@ -62,13 +40,13 @@ const networkCodes = new Set([
  */
 export function translateDynamoDbError(error: unknown, context: DynamoDbFailureContext): QuarryError {
   if (QuarryError.is(error)) return error;
-  const code = dynamoDbErrorCode(error) ?? 'UnknownError';
-  const status = httpStatus(error);
+  const code = awsErrorCode(error) ?? 'UnknownError';
+  const status = awsHttpStatus(error);
   const where = context.table === undefined ? 'DynamoDB' : `DynamoDB table ${context.table}`;
   if (code === 'ResourceNotFoundException' && context.table !== undefined) {
     return missingTableError(context.table, error);
   }
-  if (credentialCodes.has(code) || status === 401 || status === 403) {
+  if (isAwsCredentialFailure(code, status)) {
     return new UpstreamError(`DynamoDB refused to ${context.action} in ${where} (${code}).`, {
       hint: `${reachDynamoDbHint} The credentials need DynamoDB rights on the catalog's tables.`,
     });
@@ -80,13 +58,13 @@ export function translateDynamoDbError(error: unknown, context: DynamoDbFailureC
     });
   }
   if (code === 'ValidationException') return invalidRequestError(error, context.action, where);
-  if (transientCodes.has(code) || status === 429 || (status !== undefined && status >= 500)) {
+  if (isAwsTransientFailure(code, status)) {
     return new RetryableError(`DynamoDB was too busy to ${context.action} in ${where} (${code}).`, {
       cause: error,
       hint: 'This is usually temporary; try again. If it persists, check the table metrics and quotas.',
     });
   }
-  if (networkCodes.has(code)) {
+  if (unreachableCodes.has(code)) {
     return new UpstreamError(`Could not reach DynamoDB to ${context.action} in ${where} (${code}).`, {
       cause: error,
       hint: reachDynamoDbHint,
@@ -120,19 +98,6 @@ export function missingTableError(tables: string, cause?: unknown): ValidationEr
   });
 }
 
-/** The DynamoDB or network error code of an SDK error, when it has one. */
-export function dynamoDbErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const fields = error as { code?: unknown; name?: unknown; cause?: unknown };
-  for (const value of [fields.code, fields.name]) {
-    if (typeof value === 'string' && value !== '' && value !== 'Error') return value;
-  }
-  // Node wraps connection failures of several addresses in an AggregateError with the code on the causes.
-  const nested = (error as { errors?: unknown }).errors;
-  if (Array.isArray(nested)) return dynamoDbErrorCode(nested[0]);
-  return fields.cause === undefined ? undefined : dynamoDbErrorCode(fields.cause);
-}
-
 /**
  * True when `error` came from the AWS SDK, the network or the credential chain, rather than being a bug
  * in Quarry's own code (which should surface as it is).
@@ -140,18 +105,13 @@ export function dynamoDbErrorCode(error: unknown): string | undefined {
 export function isDynamoDbFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   if ('$metadata' in error || '$fault' in error) return true;
-  const code = dynamoDbErrorCode(error) ?? '';
-  return networkCodes.has(code) || credentialCodes.has(code) || code.endsWith('Exception');
+  const code = awsErrorCode(error) ?? '';
+  return unreachableCodes.has(code) || awsCredentialErrorCodes.has(code) || code.endsWith('Exception');
 }
 
 /** True when `error` says a condition of a conditional write did not hold. */
 export function isConditionFailure(error: unknown): boolean {
-  return dynamoDbErrorCode(error) === 'ConditionalCheckFailedException';
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
-  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+  return awsErrorCode(error) === 'ConditionalCheckFailedException';
 }
 
 function errorMessage(error: unknown): string {

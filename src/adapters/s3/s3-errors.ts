@@ -1,4 +1,11 @@
 import { NotFoundError, QuarryError, RetryableError, UpstreamError } from '../../core/errors/index.ts';
+import {
+  awsErrorCode,
+  awsHttpStatus,
+  isAwsCredentialFailure,
+  isAwsTransientFailure,
+  networkErrorCodes,
+} from '../aws/aws-error-codes.ts';
 
 /** What a failed request was doing, for the error message. */
 export interface FailureContext {
@@ -8,43 +15,14 @@ export interface FailureContext {
   location: string;
 }
 
-const credentialCodes = new Set([
-  'AccessDenied',
-  'AllAccessDisabled',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'InvalidToken',
-  'TokenRefreshRequired',
-  'CredentialsProviderError',
-]);
-const transientCodes = new Set([
-  'SlowDown',
-  'Throttling',
-  'ThrottlingException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'InternalError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
 /**
  * Maps an AWS SDK (or network) error to a Quarry error. Messages carry the S3 error code and never the
  * SDK's text or the raw error of a credential failure, which can name the access key.
  */
 export function toQuarryError(error: unknown, context: FailureContext): QuarryError {
   if (QuarryError.is(error)) return error;
-  const code = errorCode(error) ?? 'UnknownError';
-  const status = httpStatus(error);
+  const code = awsErrorCode(error) ?? 'UnknownError';
+  const status = awsHttpStatus(error);
   if (code === 'NoSuchBucket') {
     return new NotFoundError(`Bucket ${context.bucket} does not exist.`, {
       cause: error,
@@ -57,12 +35,13 @@ export function toQuarryError(error: unknown, context: FailureContext): QuarryEr
       cause: error,
     });
   }
-  if (credentialCodes.has(code) || status === 401 || status === 403) {
+  if (isAwsCredentialFailure(code, status)) {
     return new UpstreamError(`S3 refused to ${context.action} in ${context.location} (${code}).`, {
       hint: 'Check the AWS credentials (profile, environment or role) and their rights on the bucket.',
     });
   }
-  if (transientCodes.has(code) || status === 429 || (status !== undefined && status >= 500)) {
+  // No answer at all (a dropped connection, a timeout) is S3 not answering too, and usually as brief.
+  if (isAwsTransientFailure(code, status) || networkErrorCodes.has(code)) {
     return new RetryableError(
       `S3 did not answer a request to ${context.action} in ${context.location} (${code}).`,
       {
@@ -76,17 +55,5 @@ export function toQuarryError(error: unknown, context: FailureContext): QuarryEr
   });
 }
 
-/** The S3 or network error code of an SDK error, when it has one. */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const fields = error as { Code?: unknown; code?: unknown; name?: unknown };
-  for (const value of [fields.Code, fields.code, fields.name]) {
-    if (typeof value === 'string' && value !== '' && value !== 'Error') return value;
-  }
-  return undefined;
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
-  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
+/** The S3 or network error code of an SDK error, when it has one (see {@link awsErrorCode}). */
+export const errorCode = awsErrorCode;

@@ -1,5 +1,15 @@
 import type Database from 'better-sqlite3';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import {
+  duplicateApiKey,
+  duplicateSession,
+  duplicateUser,
+} from '../../core/catalog-input/catalog-conflicts.ts';
+import { userNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { checkApiKey } from '../../core/catalog-input/check-api-key.ts';
+import { checkSession } from '../../core/catalog-input/check-session.ts';
+import { checkUser } from '../../core/catalog-input/check-user.ts';
+import { isoInstant } from '../../core/catalog-input/iso-instant.ts';
+import { lastAdmin } from '../../core/catalog-input/last-admin.ts';
 import type { ApiKeyRecord, SessionRecord, UserRecord } from '../../core/ports/catalog.ts';
 import {
   apiKeyFromRow,
@@ -10,9 +20,6 @@ import {
   userToRow,
 } from './sqlite-account-rows.ts';
 import { type AccountStatements, prepareAccountStatements } from './sqlite-account-statements.ts';
-
-/** What the contract allows as a user id: 1–64 letters, digits, `.`, `_` or `-`. */
-const userIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * The account records of the SQLite catalog: users, API keys and sessions. Methods are synchronous and
@@ -33,9 +40,7 @@ export class SqliteAccounts {
     const record = checkUser(user);
     if (this.statements.insertUser.run(userToRow(record)).changes === 0) {
       const existing = this.statements.selectUser.get(record.id);
-      throw new ConflictError(`User ${existing?.id ?? record.id} already exists.`, {
-        hint: 'Choose another name, or change the existing user instead of adding it again.',
-      });
+      throw duplicateUser(existing?.id ?? record.id);
     }
     return record;
   }
@@ -64,7 +69,7 @@ export class SqliteAccounts {
         changes.role === 'member' &&
         this.statements.countOtherAdmins.get(current.id) === 0
       )
-        throw lastAdmin(current.id);
+        throw lastAdmin(current.id, 'demote');
       const record = checkUser({
         ...current,
         ...(changes.role === undefined ? {} : { role: changes.role }),
@@ -85,7 +90,7 @@ export class SqliteAccounts {
       if (user === undefined) throw userNotFound(id);
       // Checked in the same write transaction, so two admins removing each other cannot both succeed.
       if (user.role === 'admin' && this.statements.countOtherAdmins.get(user.id) === 0)
-        throw lastAdmin(user.id);
+        throw lastAdmin(user.id, 'remove');
       this.statements.deleteUser.run(user.id);
       this.statements.deleteApiKeysOfUser.run(String(id));
       this.statements.deleteSessionsOfUser.run(String(id));
@@ -103,9 +108,7 @@ export class SqliteAccounts {
       if (user === undefined) throw userNotFound(checked.userId);
       const record: ApiKeyRecord = { ...checked, userId: user.id };
       if (this.statements.insertApiKey.run(apiKeyToRow(record)).changes === 0) {
-        throw new ConflictError(`API key ${record.id} already exists.`, {
-          hint: 'Give every API key a new random id.',
-        });
+        throw duplicateApiKey(record.id);
       }
       return record;
     });
@@ -146,9 +149,7 @@ export class SqliteAccounts {
       const user = this.statements.selectUser.get(checked.userId);
       if (user === undefined) throw userNotFound(checked.userId);
       if (this.statements.insertSession.run(sessionToRow({ ...checked, userId: user.id })).changes === 0) {
-        throw new ConflictError('A session with the same id already exists.', {
-          hint: 'Derive every session id from a new random token.',
-        });
+        throw duplicateSession();
       }
     });
     create.immediate();
@@ -169,96 +170,4 @@ export class SqliteAccounts {
   deleteExpiredSessions(now: string): number {
     return this.statements.deleteExpiredSessions.run(isoInstant(now, 'The current time')).changes;
   }
-}
-
-function checkUser(user: UserRecord): UserRecord {
-  if (typeof user !== 'object' || user === null) throw new ValidationError('A user must be an object.');
-  if (typeof user.id !== 'string' || !userIdPattern.test(user.id)) {
-    throw new ValidationError(`The user name ${quoted(user.id)} is not allowed.`, {
-      hint: 'Use 1 to 64 letters, digits, dots, underscores or hyphens.',
-    });
-  }
-  if (user.role !== 'admin' && user.role !== 'member') {
-    throw new ValidationError(
-      `The role of user ${user.id} must be "admin" or "member", got ${quoted(user.role)}.`,
-    );
-  }
-  if (typeof user.passwordHash !== 'string' || user.passwordHash === '') {
-    // Never echo the value: a caller mixing up fields could have passed the password itself.
-    throw new ValidationError(`The password hash of user ${user.id} must be a non-empty string.`);
-  }
-  return {
-    id: user.id,
-    role: user.role,
-    passwordHash: user.passwordHash,
-    createdAt: isoInstant(user.createdAt, `The creation time of user ${user.id}`),
-  };
-}
-
-function checkApiKey(key: ApiKeyRecord): ApiKeyRecord {
-  if (typeof key !== 'object' || key === null) throw new ValidationError('An API key must be an object.');
-  if (typeof key.id !== 'string' || key.id === '') {
-    throw new ValidationError('The id of an API key must be a non-empty string.');
-  }
-  if (typeof key.userId !== 'string' || typeof key.name !== 'string') {
-    throw new ValidationError(`The user and the name of API key ${key.id} must be strings.`);
-  }
-  if (typeof key.secretHash !== 'string' || key.secretHash === '') {
-    throw new ValidationError(`The secret hash of API key ${key.id} must be a non-empty string.`);
-  }
-  const what = `of API key ${key.id}`;
-  return {
-    id: key.id,
-    userId: key.userId,
-    name: key.name,
-    secretHash: key.secretHash,
-    createdAt: isoInstant(key.createdAt, `The creation time ${what}`),
-    lastUsedAt: key.lastUsedAt === null ? null : isoInstant(key.lastUsedAt, `The last use ${what}`),
-    revokedAt: key.revokedAt === null ? null : isoInstant(key.revokedAt, `The revocation time ${what}`),
-  };
-}
-
-function checkSession(session: SessionRecord): SessionRecord {
-  if (typeof session !== 'object' || session === null) {
-    throw new ValidationError('A session must be an object.');
-  }
-  if (typeof session.id !== 'string' || session.id === '' || typeof session.userId !== 'string') {
-    throw new ValidationError('The id and the user of a session must be non-empty strings.');
-  }
-  return {
-    id: session.id,
-    userId: session.userId,
-    createdAt: isoInstant(session.createdAt, 'The creation time of a session'),
-    expiresAt: isoInstant(session.expiresAt, 'The expiry time of a session'),
-  };
-}
-
-/** `value` as `toISOString()` writes it, or a `ValidationError` saying that `what` is not a time. */
-function isoInstant(value: unknown, what: string): string {
-  const milliseconds = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  const date = new Date(milliseconds);
-  // Years past 9999 print with a sign and six digits, which would no longer sort as text.
-  if (Number.isFinite(milliseconds) && date.getUTCFullYear() >= 0 && date.getUTCFullYear() <= 9999) {
-    return date.toISOString();
-  }
-  throw new ValidationError(`${what} must be an ISO 8601 time, got ${quoted(value)}.`);
-}
-
-/** A short, printable form of a value for an error message. */
-function quoted(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function userNotFound(id: string): NotFoundError {
-  const shown = typeof id === 'string' && userIdPattern.test(id) ? id : quoted(id);
-  return new NotFoundError(`User ${shown} does not exist.`, {
-    hint: 'List the users to check the name, or add the user first.',
-  });
-}
-
-function lastAdmin(id: string): ValidationError {
-  return new ValidationError(`${id} is the last admin; removing it would leave nobody to manage Quarry.`, {
-    hint: `Add another admin first (quarry users add <name> --role admin), then remove ${id}.`,
-  });
 }

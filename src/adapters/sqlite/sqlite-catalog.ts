@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import { duplicateSyncRun } from '../../core/catalog-input/catalog-conflicts.ts';
+import { syncRunNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { checkCount } from '../../core/catalog-input/field-checks.ts';
+import { newSyncRunRecord } from '../../core/catalog-input/new-sync-run-record.ts';
+import { ValidationError } from '../../core/errors/index.ts';
 import type {
   ApiKeyRecord,
   Catalog,
@@ -129,24 +133,8 @@ class SqliteCatalogStore implements SqliteCatalog {
 
   async startSyncRun(run: Pick<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void> {
     this.guard(() => {
-      const record: SyncRunRecord = {
-        id: run.id,
-        repoId: run.repoId,
-        startedAt: run.startedAt,
-        finishedAt: null,
-        status: 'running',
-        tag: null,
-        previousTag: null,
-        files: 0,
-        bytes: 0,
-        skipped: 0,
-        durationMs: null,
-        error: null,
-      };
-      if (this.statements.insertSyncRun.run(syncRunToRow(record)).changes === 0) {
-        throw new ConflictError(`Sync run ${run.id} already exists.`, {
-          hint: 'Give every sync run a new id.',
-        });
+      if (this.statements.insertSyncRun.run(syncRunToRow(newSyncRunRecord(run))).changes === 0) {
+        throw duplicateSyncRun(run.id);
       }
     });
   }
@@ -154,20 +142,13 @@ class SqliteCatalogStore implements SqliteCatalog {
   async finishSyncRun(id: string, result: Omit<SyncRunRecord, 'id' | 'repoId' | 'startedAt'>): Promise<void> {
     this.guard(() => {
       if (this.statements.finishSyncRun.run(syncRunResultToRow(id, result)).changes === 0) {
-        throw new NotFoundError(`Sync run ${id} does not exist.`, {
-          hint: 'Start the run with startSyncRun before finishing it.',
-        });
+        throw syncRunNotFound(id);
       }
     });
   }
 
   async listSyncRuns(options: { repoId?: string; limit?: number } = {}): Promise<SyncRunRecord[]> {
-    const limit = options.limit ?? -1;
-    if (options.limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-      throw new ValidationError(`The sync run limit must be a whole number of 0 or more, got ${limit}.`, {
-        hint: 'Leave the limit out to list every run.',
-      });
-    }
+    const limit = checkCount('sync run limit', options.limit, 'Leave the limit out to list every run.') ?? -1;
     return this.guard(() => {
       const rows =
         options.repoId === undefined

@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/index.ts';
+import { duplicateConversation } from '../../core/catalog-input/catalog-conflicts.ts';
+import { conversationNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { checkNewConversation, checkOwner } from '../../core/catalog-input/check-conversation.ts';
+import { checkCount } from '../../core/catalog-input/field-checks.ts';
+import { prepareMessages } from '../../core/catalog-input/prepare-messages.ts';
 import type {
   ConversationRecord,
   MessageRecord,
@@ -29,19 +33,9 @@ export class SqliteConversations {
 
   /** See `Catalog.createConversation`. */
   create(conversation: NewConversation): ConversationRecord {
-    checkNewConversation(conversation);
-    const record: ConversationRecord = {
-      id: conversation.id,
-      owner: conversation.owner ?? null,
-      title: conversation.title,
-      createdAt: conversation.createdAt,
-      updatedAt: conversation.createdAt,
-      messageCount: 0,
-    };
+    const record = checkNewConversation(conversation);
     if (this.statements.insertConversation.run(conversationToRow(record)).changes === 0) {
-      throw new ConflictError(`Conversation ${conversation.id} already exists.`, {
-        hint: 'Give every new conversation a new id, or append to the existing one.',
-      });
+      throw duplicateConversation(record.id);
     }
     return record;
   }
@@ -89,9 +83,12 @@ export class SqliteConversations {
       if (conversation === undefined) throw conversationNotFound(conversationId);
       const rows = prepared.map(
         (message, index): MessageRow => ({
-          ...message,
           conversation_id: conversationId,
           seq: conversation.message_count + index + 1,
+          role: message.role,
+          content: message.content,
+          metadata: message.metadata,
+          created_at: message.createdAt,
         }),
       );
       for (const row of rows) this.statements.insertMessage.run(row);
@@ -114,95 +111,4 @@ export class SqliteConversations {
     });
     return remove.immediate();
   }
-}
-
-/** A message checked and ready to insert, missing only its conversation and seq. */
-type PreparedMessage = Omit<MessageRow, 'conversation_id' | 'seq'>;
-
-function checkNewConversation(conversation: NewConversation): void {
-  if (typeof conversation.id !== 'string' || conversation.id === '') {
-    throw new ValidationError('A conversation id must be a non-empty string.', {
-      hint: 'Give the conversation an id such as a random UUID.',
-    });
-  }
-  if (typeof conversation.title !== 'string') {
-    throw new ValidationError(`The title of conversation ${conversation.id} must be a string.`);
-  }
-  if (typeof conversation.createdAt !== 'string' || conversation.createdAt === '') {
-    throw new ValidationError(
-      `The creation time of conversation ${conversation.id} must be an ISO 8601 string.`,
-    );
-  }
-  if (conversation.owner !== undefined) {
-    checkOwner(conversation.owner, `The owner of conversation ${conversation.id}`);
-  }
-}
-
-/** Returns `owner` when it is a non-empty string or `null`; throws `ValidationError` otherwise. */
-function checkOwner(owner: unknown, what: string): string | null {
-  if (owner === null || (typeof owner === 'string' && owner !== '')) return owner;
-  throw new ValidationError(`${what} must be an account name or null.`, {
-    hint: 'Pass the id of the signed-in account, or null for the conversations started from the CLI.',
-  });
-}
-
-function prepareMessages(messages: readonly NewMessage[]): PreparedMessage[] {
-  if (!Array.isArray(messages) || messages.length === 0) {
-    throw new ValidationError('A batch of messages to append must hold at least one message.', {
-      hint: 'Append the question and its answer together, once the answer is complete.',
-    });
-  }
-  return messages.map((message, index) => prepareMessage(message, index + 1));
-}
-
-function prepareMessage(message: NewMessage, position: number): PreparedMessage {
-  if (typeof message !== 'object' || message === null) {
-    throw new ValidationError(`Message ${position} of the batch is not an object.`);
-  }
-  if (message.role !== 'user' && message.role !== 'assistant') {
-    throw new ValidationError(
-      `Message ${position} of the batch has the role ${JSON.stringify(message.role)}; expected "user" or "assistant".`,
-    );
-  }
-  if (typeof message.content !== 'string') {
-    throw new ValidationError(`The content of message ${position} of the batch must be a string.`);
-  }
-  if (typeof message.createdAt !== 'string' || message.createdAt === '') {
-    throw new ValidationError(
-      `The creation time of message ${position} of the batch must be an ISO 8601 string.`,
-    );
-  }
-  return {
-    role: message.role,
-    content: message.content,
-    metadata: serialiseMetadata(message.metadata, position),
-    created_at: message.createdAt,
-  };
-}
-
-function serialiseMetadata(metadata: unknown, position: number): string {
-  const refusal = `The metadata of message ${position} of the batch must be a plain object that JSON can store.`;
-  const hint = 'Keep metadata to objects, arrays, strings, numbers, booleans and null, with no cycles.';
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(metadata);
-  } catch (error) {
-    // Cycles and BigInt values land here.
-    throw new ValidationError(refusal, { cause: error, hint });
-  }
-  // A toJSON method may turn an object into something else, so the JSON text decides, not the value.
-  if (text === undefined || !text.startsWith('{')) throw new ValidationError(refusal, { hint });
-  return text;
-}
-
-/** Returns `value` when it is absent or a whole number of 0 or more; throws `ValidationError` otherwise. */
-function checkCount(what: string, value: number | undefined, hint: string): number | undefined {
-  if (value === undefined || (Number.isSafeInteger(value) && value >= 0)) return value;
-  throw new ValidationError(`The ${what} must be a whole number of 0 or more, got ${value}.`, { hint });
-}
-
-function conversationNotFound(id: string): NotFoundError {
-  return new NotFoundError(`Conversation ${id} does not exist.`, {
-    hint: 'List the conversations to check the id, or start a new one.',
-  });
 }

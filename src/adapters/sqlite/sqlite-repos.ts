@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import { ConflictError, NotFoundError } from '../../core/errors/index.ts';
+import { duplicateRepo } from '../../core/catalog-input/catalog-conflicts.ts';
+import { repoNotFound } from '../../core/catalog-input/catalog-not-found.ts';
+import { newRepoRecord } from '../../core/catalog-input/new-repo-record.ts';
 import type { RepoRecord, RepoSettings } from '../../core/ports/catalog.ts';
 import { repoFromRow, repoToRow } from './sqlite-catalog-rows.ts';
 import type { CatalogStatements } from './sqlite-catalog-statements.ts';
@@ -22,9 +24,7 @@ export class SqliteRepos {
     const record = newRepoRecord(settings);
     if (this.statements.insertRepo.run(repoToRow(record)).changes === 0) {
       const existing = this.statements.selectRepo.get(settings.id);
-      throw new ConflictError(`Repository ${existing?.id ?? settings.id} is already in the catalog.`, {
-        hint: 'Change its settings instead of adding it again, or remove it first.',
-      });
+      throw duplicateRepo(existing?.id ?? settings.id);
     }
     return record;
   }
@@ -59,25 +59,6 @@ export class SqliteRepos {
   }
 }
 
-function newRepoRecord(settings: RepoSettings): RepoRecord {
-  return {
-    id: settings.id,
-    enabled: settings.enabled,
-    ignoreFile: settings.ignoreFile,
-    track: settings.track,
-    asset: settings.asset,
-    version: null,
-    modified: null,
-    lastCheckedAt: null,
-    etag: null,
-    status: null,
-    error: null,
-    files: 0,
-    bytes: 0,
-    origin: settings.origin,
-  };
-}
-
 /** Applies only the fields present in `changes`; the id never changes. */
 function withChanges(record: RepoRecord, changes: Partial<Omit<RepoRecord, 'id'>>): RepoRecord {
   const next: RepoRecord = { ...record };
@@ -87,10 +68,4 @@ function withChanges(record: RepoRecord, changes: Partial<Omit<RepoRecord, 'id'>
     }
   }
   return next;
-}
-
-function repoNotFound(id: string): NotFoundError {
-  return new NotFoundError(`Repository ${id} is not in the catalog.`, {
-    hint: 'List the watched repositories to check the name, or add it first.',
-  });
 }

@@ -1,9 +1,10 @@
-import { ValidationError } from '../../core/errors/index.ts';
+import { ValidationError } from '../errors/index.ts';
 
 /**
- * The JSON text of a plain object, refused with `words` unless JSON can store it. Opaque objects (message
- * metadata, crawl summaries) are kept as this text rather than as DynamoDB maps, whose numbers stop at 38
- * digits and below 1e126: the text gives back exactly what a JSON round trip gives.
+ * The JSON text of a plain object, refused with `words` unless JSON can store it. Catalogs keep opaque
+ * objects (message metadata, crawl summaries) as this text, so reading one back gives exactly what a JSON
+ * round trip gives, whatever the store would make of nested values (DynamoDB maps, for one, cut numbers
+ * to 38 digits).
  */
 export function serialiseJsonObject(value: unknown, words: { refusal: string; hint: string }): string {
   let text: string | undefined;
