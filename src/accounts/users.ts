@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { isPossibleUserId } from '../core/catalog-input/check-user.ts';
+import { lastAdmin } from '../core/catalog-input/last-admin.ts';
 import { NotFoundError, ValidationError } from '../core/errors/index.ts';
 import type { Catalog, UserRecord, UserRole } from '../core/ports/catalog.ts';
 import type { AccountDependencies } from './account-dependencies.ts';
@@ -8,9 +10,6 @@ import { hashPassword, verifyPassword } from './password-hash.ts';
 export const minimumPasswordLength = 12;
 /** Longest password accepted, so nobody makes the server hash megabytes per login attempt. */
 export const maximumPasswordLength = 1024;
-
-/** What the catalog accepts as a user id: 1–64 letters, digits, `.`, `_` or `-`. */
-const userIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * A hash of a password nobody knows, with the same parameters as real ones: verified against when the user
@@ -55,7 +54,7 @@ export async function authenticateUser(
 ): Promise<UserRecord | undefined> {
   // Two UTF-16 units at most per character: anything longer cannot be a valid password, so skip hashing it.
   if (typeof password !== 'string' || password.length > maximumPasswordLength * 2) return undefined;
-  const user = typeof id === 'string' && userIdPattern.test(id) ? await catalog.getUser(id) : undefined;
+  const user = isPossibleUserId(id) ? await catalog.getUser(id) : undefined;
   const matches = await verifyPassword(password, user?.passwordHash ?? dummyHash);
   return user !== undefined && matches ? user : undefined;
 }
@@ -95,12 +94,7 @@ export async function removeUser(
   if (user === undefined) throw userNotFound(id);
   const admins = (await catalog.listUsers()).filter((each) => each.role === 'admin');
   if (user.role === 'admin' && admins.length <= 1) {
-    throw new ValidationError(
-      `${user.id} is the last admin; removing it would leave nobody to manage Quarry.`,
-      {
-        hint: `Add another admin first (quarry users add <name> --role admin), then remove ${user.id}.`,
-      },
-    );
+    throw lastAdmin(user.id, 'remove');
   }
   await catalog.removeUser(user.id);
   return user;
@@ -130,7 +124,7 @@ export function checkPassword(password: unknown): asserts password is string {
 }
 
 function checkUserId(id: unknown): void {
-  if (typeof id === 'string' && userIdPattern.test(id)) return;
+  if (isPossibleUserId(id)) return;
   const shown = typeof id === 'string' && id.length <= 80 ? JSON.stringify(id) : 'given';
   throw new ValidationError(`The user name ${shown} is not allowed.`, {
     hint: 'Use 1 to 64 letters, digits, dots, underscores or hyphens, e.g. "alice" or "build-bot".',
@@ -146,6 +140,6 @@ function checkRole(role: unknown): void {
 
 /** The error for an unknown account; names only what could be a user name (never a pasted secret). */
 export function userNotFound(id: string): NotFoundError {
-  const shown = typeof id === 'string' && userIdPattern.test(id) ? `User ${id}` : 'The user given';
+  const shown = isPossibleUserId(id) ? `User ${id}` : 'The user given';
   return new NotFoundError(`${shown} does not exist.`, { hint: 'List the users to check the name.' });
 }
