@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleLambdas } from '../scripts/bundle-lambda.ts';
 import { openQuarry } from '../src/app/open-quarry.ts';
-import { syncAndIndex } from '../src/app/sync-and-index.ts';
+import { runSyncPass } from '../src/app/sync-and-index.ts';
 import { percentile } from '../src/knowledge/evaluation/percentile.ts';
 import { startDynalite } from '../test/support/dynalite.ts';
 import { startFakeGitHub } from '../test/support/fake-github-server.ts';
@@ -124,7 +124,7 @@ export async function main(): Promise<void> {
       logFormat: 'json',
       write: () => {},
     });
-    await syncAndIndex(services);
+    await runSyncPass(services);
     await services.close();
     const deployed = { ...base, QUARRY_CATALOG_CREATE_TABLES: 'false' };
     let container = 0;

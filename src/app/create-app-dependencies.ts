@@ -7,7 +7,7 @@ import { configuredModels } from '../models/model-registry.ts';
 import type { Services } from './create-services.ts';
 import { listAvailableModels } from './list-available-models.ts';
 import { quarryVersion } from './quarry-version.ts';
-import { syncAndIndex } from './sync-and-index.ts';
+import { runSyncPass } from './sync-and-index.ts';
 
 /** What an entry point adds to the services: how models are opened and whether the web app is served. */
 export interface ServiceDependencyOptions {
@@ -117,7 +117,7 @@ function knowledgeAccess(services: Services, cache: SearchCache): KnowledgeAcces
 /** One scheduled or requested pass: sync, then index the repositories that got a new release. */
 function syncPass(services: Services): SyncPass {
   return async (request, onProgress) => {
-    await syncAndIndex(services, {
+    await runSyncPass(services, {
       ...(request.repo ? { repoId: request.repo } : {}),
       ...(request.force ? { force: true } : {}),
       onProgress,

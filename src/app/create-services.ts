@@ -15,7 +15,9 @@ import type { Notifier } from '../core/ports/notifier.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import type { Redactor } from '../core/redact.ts';
 import type { CrawlDependencies } from '../crawl/crawl-site.ts';
+import type { IndexReport } from '../knowledge/index-report.ts';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import type { SyncAndIndexContext } from '../sync/sync-and-index.ts';
 import type { SyncContext, SyncProgress } from '../sync/sync-types.ts';
 import { createCatalog } from './create-catalog.ts';
 import { createKnowledgeBase } from './create-knowledge-base.ts';
@@ -38,8 +40,11 @@ export interface Services {
   knowledge(): Promise<KnowledgeBase>;
   /** Everything `crawlSite` needs (the crawler itself is loaded on first use). */
   crawlDependencies(): Promise<CrawlDependencies>;
-  /** Everything `syncAll` needs (loads the GitHub client on first use). */
-  syncContext(onProgress?: (progress: SyncProgress) => void): Promise<SyncContext>;
+  /**
+   * Everything the sync steps need (loads the GitHub client on first use), with the knowledge base as the
+   * indexer when `knowledge.indexAfterSync` is on.
+   */
+  syncContext(onProgress?: (progress: SyncProgress) => void): Promise<SyncAndIndexContext<IndexReport>>;
 }
 
 /** Identifies this process in locks, apart from earlier processes that had the same pid. */
@@ -98,10 +103,11 @@ export async function createServices(config: QuarryConfig, sources: ServiceSourc
         settings: config.crawl,
         clock: () => new Date(),
         redact,
-        lock: lockIdentity(config),
+        lock: lockIdentity(config, surroundings),
       };
     },
     syncContext: async (onProgress) => ({
+      ...(config.knowledge.indexAfterSync ? indexing(knowledgeOf) : {}),
       ...(await syncAdapters(config, logger)),
       catalog,
       store,
@@ -116,17 +122,39 @@ export async function createServices(config: QuarryConfig, sources: ServiceSourc
         maxExtractedBytes: config.sync.maxExtractedBytes,
         maxFiles: config.sync.maxFiles,
       },
-      lock: lockIdentity(config),
+      lock: lockIdentity(config, surroundings),
       ...(onProgress ? { onProgress } : {}),
     }),
   };
 }
 
-/** How this process marks the catalog locks it takes (one sync per repository, one crawl per site). */
-function lockIdentity(config: QuarryConfig): LockIdentity {
+/**
+ * The knowledge base as the sync's indexer (`knowledge.indexAfterSync`): each new release is indexed right
+ * after its promotion, then missing vectors are filled once per pass. The base opens on first use, so a
+ * pass that finds nothing new never opens it.
+ */
+function indexing(
+  knowledgeOf: () => Promise<KnowledgeBase>,
+): Pick<SyncAndIndexContext<IndexReport>, 'indexRelease' | 'fillVectors'> {
+  return {
+    indexRelease: async (repo, signal) =>
+      (await knowledgeOf()).indexRepository(repo, signal ? { signal } : {}),
+    fillVectors: async (signal) => {
+      await (await knowledgeOf()).fillVectors(signal ? { signal } : {});
+    },
+  };
+}
+
+/**
+ * How this process marks the catalog locks it takes (one sync per repository, one crawl per site). On AWS
+ * Lambda every execution environment may have the same host name and pid, so the log stream (one per
+ * environment) is part of the host: a live lock of another environment is never mistaken for a dead one.
+ */
+function lockIdentity(config: QuarryConfig, surroundings: ProcessSurroundings): LockIdentity {
+  const environmentName = surroundings.environment.AWS_LAMBDA_LOG_STREAM_NAME;
   return {
     pid: process.pid,
-    host: hostname(),
+    host: environmentName ? `${hostname()}/${environmentName}` : hostname(),
     instance: processInstance,
     staleAfterMs: config.sync.lockTimeoutMinutes * 60_000,
     isProcessAlive,

@@ -2,15 +2,13 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { serve } from '@hono/node-server';
 import { ensureAdminAccount } from '../accounts/ensure-admin.ts';
-import { removeExpiredSessions } from '../accounts/sessions.ts';
 import type { ModelAccess } from '../api/app-dependencies.ts';
 import { createApp } from '../api/create-app.ts';
 import { createWebAppFiles } from '../api/web-app-files.ts';
-import { ConflictError } from '../core/errors/index.ts';
-import { startCrawlSchedule } from './crawl-schedule.ts';
 import { dependenciesFromServices } from './create-app-dependencies.ts';
 import type { Services } from './create-services.ts';
 import { createModelPool } from './model-pool.ts';
+import { startServerSchedule } from './server-schedule.ts';
 
 /** Where the built web app is, relative to this file: `web/dist` at the repository root. */
 export const defaultWebRoot = path.resolve(import.meta.dirname, '../../web/dist');
@@ -54,13 +52,11 @@ export async function startServer(services: Services, options: ServerOptions): P
   const address = server.address() as AddressInfo;
   if (isLoopback(options.host))
     dependencies.settings.allowedHosts = loopbackHosts(address.port, dependencies.settings.trustedOrigins);
-  const timers = options.schedule ? startSchedule(services, dependencies.sync.start) : [];
-  const crawls = options.schedule ? startCrawlSchedule(services) : undefined;
+  const schedule = options.schedule ? startServerSchedule(services, dependencies.sync) : undefined;
   return {
     url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     close: async () => {
-      for (const timer of timers) clearInterval(timer);
-      await crawls?.close();
+      await schedule?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dependencies.sync.idle();
       await pool.close();
@@ -94,23 +90,4 @@ async function createFirstAdmin(services: Services, options: ServerOptions): Pro
   } else {
     options.announce('Created the account "admin" with the password from QUARRY_ADMIN_PASSWORD.');
   }
-}
-
-/** Sync (then index) right away and every `sync.intervalMinutes`; sessions past their time are swept hourly. */
-function startSchedule(services: Services, startSync: (request: object) => void): NodeJS.Timeout[] {
-  const runSync = () => {
-    try {
-      startSync({});
-    } catch (error) {
-      // A pass still running (started by an admin, say) simply makes this tick a no-op.
-      if (!(error instanceof ConflictError))
-        services.logger.error({ err: error }, 'scheduled sync failed to start');
-    }
-  };
-  setImmediate(runSync);
-  const sweep = () =>
-    removeExpiredSessions({ catalog: services.catalog, clock: () => new Date() }).catch((error: unknown) => {
-      services.logger.warn({ err: error }, 'could not remove expired sessions');
-    });
-  return [setInterval(runSync, services.config.sync.intervalMinutes * 60_000), setInterval(sweep, 3_600_000)];
 }

@@ -4,7 +4,7 @@
  * as `quarry serve`'s schedule does locally. It stops cleanly before the invocation's time runs out; the
  * next run picks up what changed.
  */
-import { crawlConfiguredSites, type SiteCrawlOutcome } from '../app/crawl-schedule.ts';
+import { crawlConfiguredSites, type SiteCrawlOutcome } from '../app/crawl-configured-sites.ts';
 import { processSources } from '../app/lambda-services.ts';
 import {
   deadlineSignal,

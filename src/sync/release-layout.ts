@@ -42,3 +42,12 @@ export function stagingRoot(repo: RepoName): string {
 export function stagingPrefix(repo: RepoName, runId: string): string {
   return `${stagingRoot(repo)}${runId}/`;
 }
+
+/**
+ * `staging/<owner>/<repo>/.extracted/<run id>.json` — the record the extract step writes last. It sits
+ * beside the run's staging prefix, not in it, so that no archive entry can clash with it and promotion
+ * does not move it; run ids start with a letter or digit, so none is `.extracted`.
+ */
+export function extractionMarkerKey(repo: RepoName, runId: string): string {
+  return `${stagingRoot(repo)}.extracted/${runId}.json`;
+}

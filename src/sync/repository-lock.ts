@@ -1,19 +1,16 @@
-import { type HeldLock, type LockIdentity, takeCatalogLock } from '../core/catalog-lock.ts';
-import type { Catalog } from '../core/ports/catalog.ts';
+import type { LockPurpose } from '../core/catalog-lock.ts';
 
-export type { HeldLock, LockIdentity } from '../core/catalog-lock.ts';
+export type { LockIdentity } from '../core/catalog-lock.ts';
 
-/**
- * Takes the catalog lock that lets one process at a time sync a repository (see `takeCatalogLock`: a
- * lock left by a process that is gone is broken, a live holder is a `ConflictError`).
- */
-export async function lockRepository(
-  catalog: Catalog,
-  repoId: string,
-  identity: LockIdentity,
-): Promise<HeldLock> {
-  return takeCatalogLock(catalog, `sync:${repoId.toLowerCase()}`, identity, {
+/** The catalog lock resource of a repository's sync; ids differing only in case share it. */
+export function repositoryLockResource(repoId: string): string {
+  return `sync:${repoId.toLowerCase()}`;
+}
+
+/** How a busy repository lock is explained to the user (see `takeCatalogLock`). */
+export function repositoryLockPurpose(repoId: string): LockPurpose {
+  return {
     busy: `Repository ${repoId} is being synced`,
     hint: 'Wait for that sync to finish, or stop that process and run again.',
-  });
+  };
 }

@@ -1,10 +1,9 @@
-import { NotFoundError } from '../core/errors/index.ts';
-import type { RepoRecord } from '../core/ports/catalog.ts';
-import { normalizeRepoId } from '../core/repo-id.ts';
-import { syncRepository } from './sync-repository.ts';
+import { listStep } from './list-step.ts';
+import { oneAtATime, type RepositorySyncOutcome, runSyncSteps } from './run-sync-steps.ts';
+import type { RepositoryToSync } from './sync-step-schemas.ts';
 import type { SyncContext, SyncOptions, SyncResult } from './sync-types.ts';
 
-/** Options of {@link syncAll}. */
+/** Options of {@link syncAll}: which repositories, how many at once, and the pass's signal. */
 export interface SyncAllOptions extends SyncOptions {
   /** Sync only this repository (even when disabled); otherwise every enabled one. */
   repoId?: string;
@@ -18,28 +17,33 @@ export interface SyncAllOptions extends SyncOptions {
  * started are not started.
  */
 export async function syncAll(context: SyncContext, options: SyncAllOptions): Promise<SyncResult[]> {
-  const repos = await selectRepos(context, options.repoId);
-  const results: SyncResult[] = new Array(repos.length);
+  return (await runSyncPass(context, options)).map((outcome) => outcome.result);
+}
+
+/**
+ * The in-process pass behind {@link syncAll}: the list step, then each repository's steps
+ * (`runSyncSteps`), `concurrency` repositories at a time, indexing one at a time. Returns each
+ * repository's result and how its indexing went.
+ */
+export async function runSyncPass(
+  context: SyncContext,
+  options: SyncAllOptions,
+): Promise<RepositorySyncOutcome[]> {
+  const stepContext = options.signal ? { ...context, signal: options.signal } : context;
+  const { repos } = await listStep(
+    { ...(options.repoId === undefined ? {} : { repoId: options.repoId }), force: options.force ?? false },
+    stepContext,
+  );
+  const outcomes: RepositorySyncOutcome[] = new Array(repos.length);
+  const indexOneAtATime = oneAtATime();
   let next = 0;
   const worker = async () => {
     while (next < repos.length && !options.signal?.aborted) {
       const index = next++;
-      const repo = repos[index] as RepoRecord;
-      results[index] = await syncRepository(repo, context, options);
+      const item = repos[index] as RepositoryToSync;
+      outcomes[index] = await runSyncSteps(item, stepContext, indexOneAtATime);
     }
   };
-  const workers = Array.from({ length: Math.min(options.concurrency, repos.length) }, worker);
-  await Promise.all(workers);
-  return results.filter((result) => result !== undefined);
-}
-
-async function selectRepos(context: SyncContext, repoId: string | undefined): Promise<RepoRecord[]> {
-  if (repoId === undefined) return (await context.catalog.listRepos()).filter((repo) => repo.enabled);
-  const repo = await context.catalog.getRepo(normalizeRepoId(repoId));
-  if (!repo) {
-    throw new NotFoundError(`Repository ${repoId} is not in the catalog.`, {
-      hint: `Add it first: quarry repos add ${repoId}`,
-    });
-  }
-  return [repo];
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, repos.length) }, worker));
+  return outcomes.filter((outcome) => outcome !== undefined);
 }

@@ -1,4 +1,4 @@
-import type { Catalog, SyncStatus } from '../core/ports/catalog.ts';
+import type { Catalog, RepoRecord, SyncStatus } from '../core/ports/catalog.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Notifier } from '../core/ports/notifier.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
@@ -25,6 +25,19 @@ export interface SyncProgress {
   totalBytes: number | null;
 }
 
+/**
+ * What indexing one repository produced. The knowledge base's `IndexReport` fits; the sync capability
+ * relies on these fields only and passes the rest through untouched.
+ */
+export interface ReleaseIndexReport {
+  source: string;
+  version: string;
+  indexed: number;
+  unchanged: number;
+  removed: number;
+  chunks: number;
+}
+
 /** Everything a sync needs, passed in by the composition root. */
 export interface SyncContext {
   catalog: Catalog;
@@ -42,6 +55,20 @@ export interface SyncContext {
   limits: SyncLimits;
   redact: Redactor;
   onProgress?: (progress: SyncProgress) => void;
+  /**
+   * Indexes a repository's current version into the knowledge base, which is another capability and so
+   * is passed in. Absent: the index step reports `skipped` (`quarry sync` without indexing, tests). The
+   * in-process runner calls it for one repository at a time.
+   */
+  indexRelease?: (repo: RepoRecord, signal?: AbortSignal) => Promise<ReleaseIndexReport>;
+  /** Embeds the chunks still missing vectors; called once per pass, after the repositories are indexed. */
+  fillVectors?: (signal?: AbortSignal) => Promise<void>;
+}
+
+/** What every sync step gets: the sync's ports, and the signal that stops the step early. */
+export interface SyncStepContext extends SyncContext {
+  /** Aborted when the step must stop (Ctrl-C locally; shortly before a Lambda's time runs out). */
+  signal?: AbortSignal;
 }
 
 /** Options of one sync pass. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Services } from '../../app/create-services.ts';
-import { syncAndIndex } from '../../app/sync-and-index.ts';
+import { runSyncPass } from '../../app/sync-and-index.ts';
 import { formatByteSize } from '../../core/byte-size.ts';
 import { ValidationError } from '../../core/errors/index.ts';
 import type { SyncResult } from '../../sync/sync-types.ts';
@@ -9,7 +9,6 @@ import { exitCodes } from '../exit-codes.ts';
 import { formatTable } from '../format-table.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
 import { waitForStop } from '../stop-signal.ts';
-import { indexRepositoriesWithProgress } from './index-command.ts';
 
 interface SyncCommandOptions {
   repo?: string;
@@ -64,29 +63,18 @@ async function syncOnce(
 ): Promise<{ results: SyncResult[]; indexFailed: boolean }> {
   const reporter = options.json ? undefined : createProgressReporter(io.interactive, io.stderr);
   const releaseLogs = io.interactive && reporter ? services.holdLogs() : () => {};
-  let released = false;
-  const stopProgress = () => {
-    // Always: a bar left running keeps the process alive, and held log lines would be lost.
-    if (released) return;
-    released = true;
-    reporter?.stop();
-    releaseLogs();
-  };
   try {
-    const { results, indexing } = await syncAndIndex(services, {
+    const outcome = await runSyncPass(services, {
       signal,
       ...(options.repo ? { repoId: options.repo } : {}),
       ...(options.force ? { force: true } : {}),
       ...(reporter ? { onProgress: (progress) => reporter.update(progress) } : {}),
-      index: async (repos, stop) => {
-        stopProgress();
-        const quietIo = { ...io, interactive: false };
-        return indexRepositoriesWithProgress(await services.knowledge(), repos, quietIo, stop);
-      },
     });
-    return { results, indexFailed: indexing.failures.length > 0 };
+    return { results: outcome.results, indexFailed: outcome.failures.length > 0 };
   } finally {
-    stopProgress();
+    // Always: a bar left running keeps the process alive, and held log lines would be lost.
+    reporter?.stop();
+    releaseLogs();
   }
 }
 

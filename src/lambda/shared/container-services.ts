@@ -26,11 +26,12 @@ export interface LambdaInvocationContext {
 }
 
 /**
- * An AbortSignal that fires `marginMs` before the invocation's time runs out, so long work (a crawl, an
+ * An AbortSignal that fires `marginMs` (at most a tenth of the time left) before the invocation's time runs out, so long work (a crawl, an
  * extraction) stops cleanly, keeping what it finished, instead of being killed mid-write by the runtime.
  */
 export function deadlineSignal(context: LambdaInvocationContext | undefined, marginMs = 30_000): AbortSignal {
   const remaining = context?.getRemainingTimeInMillis?.();
   if (remaining === undefined) return new AbortController().signal;
-  return AbortSignal.timeout(Math.max(1000, remaining - marginMs));
+  // A short invocation keeps a tenth of its time as the margin rather than all of it.
+  return AbortSignal.timeout(Math.max(1000, remaining - Math.min(marginMs, remaining / 10)));
 }
