@@ -7,7 +7,6 @@ import { configuredModels } from '../models/model-registry.ts';
 import type { Services } from './create-services.ts';
 import { listAvailableModels } from './list-available-models.ts';
 import { quarryVersion } from './quarry-version.ts';
-import { runSyncPass } from './sync-and-index.ts';
 
 /** What an entry point adds to the services: how models are opened and whether the web app is served. */
 export interface ServiceDependencyOptions {
@@ -117,6 +116,9 @@ function knowledgeAccess(services: Services, cache: SearchCache): KnowledgeAcces
 /** One scheduled or requested pass: sync, then index the repositories that got a new release. */
 function syncPass(services: Services): SyncPass {
   return async (request, onProgress) => {
+    // Loaded on the first pass: the sync and archive code is not needed to answer requests, and the API's
+    // Lambda handler starts faster without it.
+    const { runSyncPass } = await import('./sync-and-index.ts');
     await runSyncPass(services, {
       ...(request.repo ? { repoId: request.repo } : {}),
       ...(request.force ? { force: true } : {}),
