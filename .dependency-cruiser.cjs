@@ -68,7 +68,9 @@ module.exports = {
         'Adapters implement core ports: they import core, never capabilities (their types are ports in core), the composition root or entry points.',
       severity: 'error',
       from: { path: '^src/adapters/' },
-      to: { path: '^src/(sync|crawl|knowledge|models|assistant|codegen|cloud|agents|accounts|customize|cli|api|app|lambda)/' },
+      to: {
+        path: '^src/(sync|crawl|knowledge|models|assistant|codegen|cloud|agents|accounts|customize|cli|api|app|lambda)/',
+      },
     },
     {
       name: 'no-circular',
