@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors/index.ts';
+import { ConflictError, ValidationError } from '../core/errors/index.ts';
 import type { SessionRecord, UserRecord } from '../core/ports/catalog.ts';
 import type { AccountDependencies } from './account-dependencies.ts';
 import { newSecret, sha256Hex } from './secret-token.ts';
@@ -21,14 +21,14 @@ export interface StartedSession {
  */
 export async function startSession(
   dependencies: AccountDependencies,
-  userId: string,
+  verified: UserRecord,
   ttlMs: number,
 ): Promise<StartedSession> {
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
     throw new ValidationError(`A session must last a positive whole number of milliseconds, got ${ttlMs}.`);
   }
-  const user = await dependencies.catalog.getUser(userId);
-  if (user === undefined) throw userNotFound(userId);
+  const user = await dependencies.catalog.getUser(verified.id);
+  if (user === undefined) throw userNotFound(verified.id);
   const token = newSecret(32);
   const now = dependencies.clock();
   const record: SessionRecord = {
@@ -38,6 +38,18 @@ export async function startSession(
     expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
   };
   await dependencies.catalog.createSession(record);
+  // The password was checked against `verified`: if the account changed since (a new password, or removed
+  // and added again), the session must not outlive that change. Read after the session exists, so a
+  // change made at any moment before is seen here, and one made after ends the session itself.
+  const current = await dependencies.catalog.getUser(verified.id);
+  if (
+    current === undefined ||
+    current.passwordHash !== verified.passwordHash ||
+    current.createdAt !== verified.createdAt
+  ) {
+    await dependencies.catalog.deleteSession(record.id);
+    throw new ConflictError('The account changed while signing in.', { hint: 'Sign in again.' });
+  }
   return { token, record };
 }
 

@@ -13,6 +13,8 @@ export interface ServiceDependencyOptions {
   /** Opens models; the server's pool, or a test's fixed model. */
   openModel: ModelAccess['open'];
   webApp?: AppDependencies['webApp'];
+  /** Starts sync passes; by default in this process (the Node server), see `createSyncController`. */
+  sync?: AppDependencies['sync'];
 }
 
 /**
@@ -38,15 +40,17 @@ export function dependenciesFromServices(
       open: allowConfiguredModelsOnly(config, options.openModel),
       list: () => listAvailableModels(config, services.surroundings),
     },
-    sync: createSyncController({
-      pass: async (request, onProgress) => {
-        await syncPass(services)(request, onProgress);
-        // What was indexed must show up in searches now, not when cached results expire.
-        searchCache.clear();
-      },
-      clock: () => new Date(),
-      onFailure: (error) => logger.error({ err: error }, `sync failed: ${(error as Error).message}`),
-    }),
+    sync:
+      options.sync ??
+      createSyncController({
+        pass: async (request, onProgress) => {
+          await syncPass(services)(request, onProgress);
+          // What was indexed must show up in searches now, not when cached results expire.
+          searchCache.clear();
+        },
+        clock: () => new Date(),
+        onFailure: (error) => logger.error({ err: error }, `sync failed: ${(error as Error).message}`),
+      }),
     logger,
     clock: () => new Date(),
     newId: () => randomUUID(),

@@ -1,5 +1,7 @@
 import { ensureAdminAccount } from '../accounts/ensure-admin.ts';
 import type { AppDependencies } from '../api/app-dependencies.ts';
+import type { SyncController } from '../api/sync-controller.ts';
+import { ValidationError } from '../core/errors/index.ts';
 import { dependenciesFromServices } from './create-app-dependencies.ts';
 import type { Services } from './create-services.ts';
 import { createModelPool } from './model-pool.ts';
@@ -8,13 +10,12 @@ import { openQuarry } from './open-quarry.ts';
 /** Where the app's files go on Lambda when `QUARRY_HOME` is not set: the only writable folder. */
 export const lambdaHome = '/tmp/quarry';
 
-/** The environment with `QUARRY_HOME` defaulting to {@link lambdaHome} when running on Lambda. */
-export function lambdaEnvironment(
-  environment: Record<string, string | undefined>,
-): Record<string, string | undefined> {
-  const onLambda = Boolean(environment.AWS_LAMBDA_FUNCTION_NAME);
-  if (!onLambda || environment.QUARRY_HOME?.trim()) return environment;
-  return { ...environment, QUARRY_HOME: lambdaHome };
+/**
+ * Defaults of a Lambda container: `home` in {@link lambdaHome}, the only writable folder there. They sit
+ * below the config file and the environment, so `home:` or `QUARRY_HOME` still win.
+ */
+export function lambdaDefaults(environment: Record<string, string | undefined>): Record<string, unknown> {
+  return environment.AWS_LAMBDA_FUNCTION_NAME ? { home: lambdaHome } : {};
 }
 
 /**
@@ -26,7 +27,8 @@ export function lambdaEnvironment(
 export function openLambdaServices(sources: LambdaSources): Promise<Services> {
   return openQuarry({
     cwd: sources.cwd,
-    environment: lambdaEnvironment(sources.environment),
+    environment: sources.environment,
+    defaults: lambdaDefaults(sources.environment),
     logFormat: 'json',
     write: sources.write ?? ((line: string) => process.stdout.write(line)),
   });
@@ -65,6 +67,7 @@ export async function apiServicesOnLambda(sources: LambdaSources): Promise<Lambd
   const pool = createModelPool(services);
   const dependencies = dependenciesFromServices(services, {
     openModel: (reference) => pool.open(reference),
+    sync: workflowSync,
   });
   return {
     dependencies,
@@ -75,6 +78,20 @@ export async function apiServicesOnLambda(sources: LambdaSources): Promise<Lambd
     },
   };
 }
+
+/**
+ * `POST /api/sync` on Lambda: a pass run after the response would be frozen with the container (and its
+ * repository locks held until they time out), so the API refuses and points at the sync workflow.
+ */
+const workflowSync: SyncController = {
+  start() {
+    throw new ValidationError('On AWS the sync runs as its own workflow, not inside the API.', {
+      hint: 'It runs on its EventBridge schedule; to sync now, start an execution of the sync state machine (aws stepfunctions start-execution).',
+    });
+  },
+  active: () => null,
+  idle: async () => {},
+};
 
 async function createFirstAdmin(
   catalog: AppDependencies['catalog'],

@@ -15,6 +15,17 @@ const secretVariables = [
   'HF_TOKEN',
 ] as const;
 
+/** Environment variables holding URLs that may carry a password (`https://user:password@host`). */
+const urlVariables = [
+  'QUARRY_INDEX',
+  'QUARRY_GITHUB_API_URL',
+  'QUARRY_EMBEDDING_BASE_URL',
+  'QUARRY_MODEL_BASE_URL',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+] as const;
+
 /**
  * The one list of secrets Quarry keeps out of logs, errors and API answers: tokens and keys from the
  * environment, passwords in connection URLs, and the API keys of configured models. `config` is absent
@@ -26,7 +37,8 @@ export function secretsToRedact(
 ): Array<string | undefined> {
   const fromEnvironment = [
     ...secretVariables.map((name) => environment[name]),
-    urlPassword(environment.QUARRY_INDEX ?? ''),
+    // Passwords written into URLs: a connection string, a proxy-style GitHub or AWS endpoint.
+    ...urlVariables.map((name) => urlPassword(environment[name] ?? '')),
   ];
   if (config === undefined) return fromEnvironment;
   const entries = Object.values(config.models.entries);
@@ -35,6 +47,10 @@ export function secretsToRedact(
     config.github.token,
     config.knowledge.embedding.apiKey,
     urlPassword(config.knowledge.index),
+    urlPassword(config.github.apiUrl),
+    urlPassword(config.knowledge.embedding.baseUrl ?? ''),
+    urlPassword(config.aws.endpointUrlS3 ?? ''),
+    urlPassword(config.aws.endpointUrlDynamoDb ?? ''),
     urlPassword(config.models.baseURL),
     ...entries.map((entry) => entry.apiKey),
     ...entries.map((entry) => urlPassword(entry.baseURL ?? '')),

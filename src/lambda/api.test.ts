@@ -9,7 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { type ApiFixture, createApiFixture } from '../../test/support/api-fixture.ts';
 import { apiEvent, apiOrigin, lambdaContext } from '../../test/support/lambda-events.ts';
 import type { AppDependencies } from '../api/app-dependencies.ts';
-import { apiServicesOnLambda, lambdaEnvironment, lambdaHome } from '../app/lambda-services.ts';
+import { loadConfig } from '../app/config/load-config.ts';
+import { apiServicesOnLambda, lambdaDefaults, lambdaHome } from '../app/lambda-services.ts';
 import { mockRuntime, modelReply } from '../models/language-runtime.test-support.ts';
 import { createLambdaHandler } from './shared/api-handler.ts';
 
@@ -278,12 +279,16 @@ describe('configuration from the environment', () => {
     if (cwd) await rm(cwd, { recursive: true, force: true });
   });
 
-  it('puts QUARRY_HOME under /tmp on Lambda unless it is set', () => {
-    expect(lambdaEnvironment({ AWS_LAMBDA_FUNCTION_NAME: 'quarry-api' }).QUARRY_HOME).toBe(lambdaHome);
-    expect(
-      lambdaEnvironment({ AWS_LAMBDA_FUNCTION_NAME: 'quarry-api', QUARRY_HOME: '/mnt/efs' }).QUARRY_HOME,
-    ).toBe('/mnt/efs');
-    expect(lambdaEnvironment({}).QUARRY_HOME).toBeUndefined();
+  it('puts home under /tmp on Lambda unless QUARRY_HOME or the config file set it', async () => {
+    cwd = await mkdtemp(path.join(tmpdir(), 'quarry-lambda-home-'));
+    const onLambda = { AWS_LAMBDA_FUNCTION_NAME: 'quarry-api' };
+    const homeOf = (environment: Record<string, string>) =>
+      loadConfig({ cwd: cwd as string, environment, defaults: lambdaDefaults(environment) }).config.home;
+    expect(homeOf(onLambda)).toBe(lambdaHome);
+    expect(homeOf({ ...onLambda, QUARRY_HOME: '/mnt/efs' })).toBe('/mnt/efs');
+    await writeFile(path.join(cwd, 'quarry.config.yaml'), 'home: /mnt/quarry\n');
+    expect(homeOf(onLambda)).toBe('/mnt/quarry');
+    expect(lambdaDefaults({})).toEqual({});
   });
 
   it('builds the services like the CLI, with the first admin from QUARRY_ADMIN_PASSWORD and JSON logs', async () => {

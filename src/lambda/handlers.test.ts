@@ -171,6 +171,19 @@ describe('the API handler over the same tables and bucket', () => {
     );
     expect(search.statusCode).toBe(200);
     expect(search.body).toContain('src/steps.ts');
+    // A pass started inside the API would be frozen with the container: the workflow syncs on AWS.
+    const sync = await api(
+      apiEvent({
+        method: 'POST',
+        path: '/api/sync',
+        headers: { 'content-type': 'application/json', origin: apiOrigin },
+        body: '{}',
+        cookies: [cookie],
+      }),
+      lambdaContext,
+    );
+    expect(sync.statusCode).toBe(400);
+    expect(sync.body).toContain('state machine');
   });
 });
 

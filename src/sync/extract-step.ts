@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { ConflictError } from '../core/errors/index.ts';
 import { parseRepoId } from '../core/repo-id.ts';
 import { extractRelease } from './extract-release.ts';
 import { readExtractionMarker, writeExtractionMarker } from './extraction-marker.ts';
@@ -35,6 +36,16 @@ export async function extractStep(input: unknown, context: SyncStepContext): Pro
     // Promoted (or given up) already: its staging is gone, and downloading again would only litter it.
     const { files, bytes, skipped } = finished;
     return { ...run, extracted: { files, bytes, skipped, rootFolder: null } };
+  }
+  if (finished === undefined) {
+    // No check started this run (or it is too old to find): taking the lock for it would block the
+    // repository's real runs until the lock times out.
+    throw new ConflictError(
+      `The sync run ${run.runId} of ${run.repoId} was never started or is too old to resume.`,
+      {
+        hint: 'Start a new sync; the workflow begins with the check step.',
+      },
+    );
   }
   await confirmRunLock(context.catalog, run, context.lock, context.logger);
   const recorded = await readExtractionMarker(context.store, name, run.runId);

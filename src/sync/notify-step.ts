@@ -17,6 +17,15 @@ export async function notifyStep(input: unknown, context: SyncStepContext): Prom
   const run = parseStepInput(promotedRunSchema, input, 'notify');
   const { result } = run;
   if (result.status !== 'updated' || result.tag === null) return { ...run, notified: false };
+  // Subscribers act on what is announced: announce only what the catalog records as current.
+  const recorded = await context.catalog.getRepo(run.repoId);
+  if (result.id.toLowerCase() !== run.repoId.toLowerCase() || recorded?.version !== result.tag) {
+    context.logger.warn(
+      { repo: run.repoId, tag: result.tag },
+      'not announcing a release the catalog does not record as current',
+    );
+    return { ...run, notified: false };
+  }
   const location = context.store.urlOf(currentPrefix(parseRepoId(run.repoId), result.tag));
   try {
     await context.notifier.notify({

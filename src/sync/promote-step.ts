@@ -1,4 +1,4 @@
-import { ConflictError } from '../core/errors/index.ts';
+import { ConflictError, RetryableError } from '../core/errors/index.ts';
 import type { RepoRecord } from '../core/ports/catalog.ts';
 import type { ObjectStore } from '../core/ports/object-store.ts';
 import { parseRepoId, type RepoName } from '../core/repo-id.ts';
@@ -40,6 +40,12 @@ export async function promoteStep(input: unknown, context: SyncStepContext): Pro
   await confirmRunLock(context.catalog, run, context.lock, context.logger);
   const repo = await requireRepo(context.catalog, run.repoId);
   const marker = await requirePromotable(run, repo, name, context.store);
+  // Out of time: start no move that could still be running when the workflow gives the run up.
+  if (context.signal?.aborted) {
+    throw new RetryableError(`Promoting run ${run.runId} of ${run.repoId} was stopped before it began.`, {
+      hint: 'The workflow retries the step.',
+    });
+  }
   reportPromoting(run, context);
   await moveIntoPlace(
     context.store,

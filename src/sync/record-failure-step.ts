@@ -56,11 +56,15 @@ async function recordUnderLock(
   context: SyncStepContext,
 ): Promise<void> {
   const lock = await probeRunLock(context.catalog, failed.repoId, failed.runId, context.lock);
-  // A free lock the check never reported taking (no token in the input) was never this run's.
-  const ours = lock.state === 'held' || (lock.state === 'taken' && failed.lockToken !== undefined);
   try {
     const run = await findSyncRun(context.catalog, failed.repoId, failed.runId);
-    if (run?.status === 'failed') return;
+    // A finished run (promoted, or already given up) is not rewritten: its result stands.
+    if (run !== undefined && run.status !== 'running') return;
+    // A free lock is this run's only when the check reported taking it (a token in the input) and the run
+    // it names is still running; otherwise the payload names a repository this run never locked.
+    const ours =
+      lock.state === 'held' ||
+      (lock.state === 'taken' && failed.lockToken !== undefined && run !== undefined);
     if (ours) {
       await repairLayout({ id: failed.repoId, version: previousTag }, context);
       await context.catalog.updateRepo(failed.repoId, {

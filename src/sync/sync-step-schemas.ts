@@ -14,6 +14,12 @@ const runIdSchema = z
 
 const countSchema = z.number().int().min(0);
 
+/** A release tag: never `.` or `..`, which would name the repository's folder or its parent in URLs and keys. */
+const tagSchema = z
+  .string()
+  .min(1)
+  .refine((tag) => tag !== '.' && tag !== '..', { message: 'expected a release tag, not "." or ".."' });
+
 /** One repository the list step hands to the Map: the check step's input. */
 export const repositoryToSyncSchema = z.object({
   repoId: repoIdSchema,
@@ -66,7 +72,7 @@ export const releaseRunSchema = z.object({
   force: z.boolean(),
   /** The version current when the check ran; promote refuses to run if the catalog moved on meanwhile. */
   previousTag: z.string().nullable(),
-  release: z.object({ tag: z.string().min(1), etag: z.string().nullable(), archive: releaseArchiveSchema }),
+  release: z.object({ tag: tagSchema, etag: z.string().nullable(), archive: releaseArchiveSchema }),
 });
 
 /** A run that ended at the check (unchanged, no release, or a run already finished). */

@@ -68,7 +68,7 @@ export function registerLoginRoutes(app: OpenAPIHono<AppEnvironment>, limiters: 
     const user = await authenticateUser(catalog, username, password);
     if (!user) throw new HttpError(401, 'unauthorized', 'Wrong user name or password.');
     limiters.perName.recordSuccess(key);
-    const { token } = await startSession(context.var.dependencies, user.id, settings.sessionTtlMs);
+    const { token } = await startSession(context.var.dependencies, user, settings.sessionTtlMs);
     writeSessionCookie(context, token, settings);
     return context.json({ user: { id: user.id, role: user.role } }, 200);
   });

@@ -59,9 +59,9 @@ export function registerPasswordRoute(app: OpenAPIHono<AppEnvironment>, limiters
       });
     }
     limiters.perName.recordSuccess(key);
-    await changePassword(catalog, user.id, newPassword);
+    const changed = await changePassword(catalog, user.id, newPassword);
     if (via === 'session') {
-      const { token } = await startSession(context.var.dependencies, user.id, settings.sessionTtlMs);
+      const { token } = await startSession(context.var.dependencies, changed, settings.sessionTtlMs);
       writeSessionCookie(context, token, settings);
     }
     return context.body(null, 204);

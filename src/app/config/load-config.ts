@@ -14,6 +14,8 @@ export interface ConfigSources {
   flags?: Record<string, unknown>;
   /** `--config`; falls back to `QUARRY_CONFIG`, then `quarry.config.yaml` in `cwd` if it exists. */
   configFile?: string;
+  /** Defaults of where Quarry runs (on Lambda: `home` in `/tmp`), below everything else (lowest precedence). */
+  defaults?: Record<string, unknown>;
 }
 
 /** The configuration plus where its file was, for messages. */
@@ -31,6 +33,7 @@ export function loadConfig(sources: ConfigSources): LoadedConfig {
   const explicit = sources.configFile ?? sources.environment.QUARRY_CONFIG;
   const configFile = explicit ? path.resolve(sources.cwd, explicit) : findDefaultFile(sources.cwd);
   const layers: ConfigLayer[] = [];
+  if (sources.defaults) layers.push({ source: 'defaults', values: sources.defaults });
   if (configFile)
     layers.push({
       source: path.basename(configFile),
