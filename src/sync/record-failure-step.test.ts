@@ -163,3 +163,48 @@ describe('record-failure', () => {
     expect(harness.logger.text()).not.toContain(testToken);
   });
 });
+
+describe('steps given a payload that does not match the catalog', () => {
+  it('leaves a promoted run as updated when record-failure comes after it', async () => {
+    const checked = await checkedRun('promoted');
+    const extracted = await extractStep(checked, stepContext(harness));
+    const promoted = await promoteStep(overTheWire(extracted), stepContext(harness));
+    await recordFailureStep(
+      overTheWire({ ...extracted, error: { Error: 'States.Timeout' } }),
+      stepContext(harness),
+    );
+    expect(await harness.catalog.getRepo('acme/demo')).toMatchObject({
+      version: 'v2.0.0',
+      status: 'updated',
+    });
+    const [run] = await harness.catalog.listSyncRuns({ repoId: 'acme/demo', limit: 1 });
+    expect(run).toMatchObject({ id: 'promoted', status: 'updated', tag: promoted.result.tag });
+  });
+
+  it('refuses to extract a run no check started, leaving the lock free', async () => {
+    const checked = await checkedRun('real');
+    await recordFailureStep(overTheWire({ ...checked, error: { Error: 'Stop' } }), stepContext(harness));
+    const forged = { ...checked, runId: 'never-started', lockToken: 'forged' };
+    await expect(extractStep(forged, stepContext(harness))).rejects.toMatchObject({ name: 'ConflictError' });
+    expect(await lockIsFree()).toBe(true);
+  });
+
+  it('does not mark another repository failed from a payload naming a run it never had', async () => {
+    await addRepo(harness, 'acme/other');
+    await recordFailureStep(
+      { repoId: 'acme/other', runId: 'not-a-run', lockToken: 'whatever', error: { Error: 'Forged' } },
+      stepContext(harness),
+    );
+    expect(await harness.catalog.getRepo('acme/other')).toMatchObject({ status: null, error: null });
+  });
+
+  it('refuses the tags . and .., which would name folders rather than a release', async () => {
+    const checked = await checkedRun('dots');
+    for (const tag of ['.', '..']) {
+      const input = { ...checked, release: { ...checked.release, tag } };
+      await expect(extractStep(input, stepContext(harness))).rejects.toMatchObject({
+        name: 'ValidationError',
+      });
+    }
+  });
+});
