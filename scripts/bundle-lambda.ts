@@ -1,7 +1,7 @@
 // Bundles each AWS Lambda entry point (`src/lambda/*.ts`, one handler per file) with esbuild into
 // `dist/lambda/<name>/`: ES modules split into chunks, so a handler loads only the code its first event
-// needs (dynamic imports stay separate files), minified. Native and browser packages stay external and are
-// shipped as node_modules beside the bundle. Used by `npm run bench -- lambda` and the CDK app.
+// needs (dynamic imports stay separate files), minified. Native and browser packages stay external: a
+// deployment must ship them as node_modules beside the bundle (the Lambda benchmark links the project's).
 //
 //   npm run bundle:lambda -- [outdir] [entry names...]
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';

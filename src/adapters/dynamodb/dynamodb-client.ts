@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ValidationError } from '../../core/errors/index.ts';
 
 /** How the catalog reaches DynamoDB when it is not handed a client. */
@@ -54,6 +55,9 @@ function clientConfig(settings: DynamoDbClientSettings, maxAttempts: number): Dy
   return {
     maxAttempts,
     retryMode: 'standard',
+    // An endpoint that takes the connection and never answers must fail (and be retried), not hang the
+    // command: DynamoDB answers in milliseconds, so these bounds are generous.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 30_000 }),
     ...(settings.region === undefined ? {} : { region: settings.region }),
     ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
     ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),

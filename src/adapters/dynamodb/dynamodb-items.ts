@@ -136,7 +136,7 @@ export function checkSchemaVersion(item: Item, table: string): void {
     );
   }
   throw new ValidationError(`An item of the DynamoDB table ${table} has no valid schemaVersion attribute.`, {
-    hint: "The item was not written by Quarry; remove it, or point catalog.tablePrefix at Quarry's own tables.",
+    hint: "The item was not written by Quarry; remove it, or point catalog.location (QUARRY_CATALOG=dynamodb://<prefix>) at Quarry's own tables.",
   });
 }
 

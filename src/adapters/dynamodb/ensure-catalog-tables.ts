@@ -168,7 +168,7 @@ function checkLayout(existing: TableDescription, expected: CatalogTableDescripti
   throw new ValidationError(
     `The DynamoDB table ${expected.name} does not have the layout of Quarry's catalog: ${problems.join('; ')}.`,
     {
-      hint: 'Point catalog.tablePrefix at tables made by Quarry (or its CDK app), or remove the foreign table.',
+      hint: 'Point catalog.location (QUARRY_CATALOG=dynamodb://<prefix>) at tables made by Quarry, or remove the foreign table.',
     },
   );
 }

@@ -70,7 +70,12 @@ export function translateDynamoDbError(error: unknown, context: DynamoDbFailureC
       hint: reachDynamoDbHint,
     });
   }
-  return new UpstreamError(`DynamoDB failed to ${context.action} in ${where} (${code}).`, { cause: error });
+  // Not an answer DynamoDB gives: the client could not build or send the request (no region, a
+  // credentials provider failing, an endpoint that is not DynamoDB), so the setup is what to check.
+  return new UpstreamError(`DynamoDB failed to ${context.action} in ${where} (${code}).`, {
+    cause: error,
+    hint: reachDynamoDbHint,
+  });
 }
 
 /** DynamoDB refused the request itself: a record over its limits, or a request Quarry got wrong. */
@@ -93,8 +98,8 @@ export function missingTableError(tables: string, cause?: unknown): ValidationEr
   return new ValidationError(`The DynamoDB ${what} not exist.`, {
     ...(cause === undefined ? {} : { cause }),
     hint:
-      "The catalog tables are created by Quarry's CDK app (deploy it first), or set catalog.createTables " +
-      'to true to let Quarry create missing tables itself.',
+      'With catalog.createTables: false (QUARRY_CATALOG_CREATE_TABLES=false) Quarry expects whoever deploys ' +
+      'it to create the tables; create them, or set catalog.createTables to true to let Quarry create them.',
   });
 }
 

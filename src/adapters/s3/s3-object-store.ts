@@ -12,6 +12,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type QuarryError, UpstreamError, ValidationError } from '../../core/errors/index.ts';
 import { type Logger, silentLogger } from '../../core/ports/logger.ts';
 import {
@@ -408,7 +409,12 @@ function copySource(bucket: string, key: string): string {
 
 function clientConfig(options: S3ObjectStoreOptions): S3ClientConfig {
   const region = options.region ?? (options.endpoint === undefined ? undefined : 'us-east-1');
-  const config: S3ClientConfig = region === undefined ? {} : { region };
+  const config: S3ClientConfig = {
+    ...(region === undefined ? {} : { region }),
+    // A connection that is taken but never answered fails (and is retried) instead of hanging a sync. The
+    // request timeout is for silence on the socket, so a long streamed upload or download is not cut.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 120_000 }),
+  };
   if (options.endpoint !== undefined) {
     config.endpoint = options.endpoint;
     // S3-compatible services rarely support the SDK's default CRC32 checksums or virtual-host buckets.
