@@ -2,7 +2,9 @@ import type { RepoRecord } from '../core/ports/catalog.ts';
 import type { LatestRelease } from '../core/ports/release-source.ts';
 import { parseRepoId } from '../core/repo-id.ts';
 import { loadIgnoreRules } from './load-ignore-rules.ts';
+import { hasObjects } from './merge-prefix.ts';
 import { parseStepInput } from './parse-step-input.ts';
+import { currentPrefix } from './release-layout.ts';
 import { recoverFromInterruptedRun } from './repair-layout.ts';
 import { lockRepositoryForRun, releaseRunLock } from './run-lock.ts';
 import { findSyncRun, millisecondsSince, requireRepo, resultOfRun } from './sync-run-records.ts';
@@ -66,12 +68,13 @@ async function checkLatest(
     downloadedBytes: 0,
     totalBytes: null,
   });
-  const useEtag = !run.force && repo.version !== null && repo.status !== 'failed';
+  const present = await recordedVersionInStore(repo, context);
+  const useEtag = !run.force && present && repo.version !== null && repo.status !== 'failed';
   const latest = await context.releases.latest(
     { ...parseRepoId(repo.id), track: repo.track, etag: useEtag ? repo.etag : null, asset: repo.asset },
     context.signal,
   );
-  if (latest.state === 'found' && (latest.tag !== repo.version || run.force)) {
+  if (latest.state === 'found' && (latest.tag !== repo.version || run.force || !present)) {
     return {
       newRelease: true,
       ...run,
@@ -80,6 +83,22 @@ async function checkLatest(
     };
   }
   return settle(run, await recordNothingNew(repo, latest, context), context);
+}
+
+/**
+ * Whether the version the catalog records is in the store. It is not when the store moved (a new bucket
+ * or prefix in `QUARRY_STORE`) or was emptied: GitHub would answer "not modified" and `current/` would
+ * stay empty for good, so the release is extracted again instead. A store that cannot be read (a wrong
+ * bucket) fails the check here, with the store's own hint.
+ */
+async function recordedVersionInStore(repo: RepoRecord, context: SyncStepContext): Promise<boolean> {
+  if (repo.version === null) return true;
+  if (await hasObjects(context.store, currentPrefix(parseRepoId(repo.id), repo.version))) return true;
+  context.logger.warn(
+    { repo: repo.id, tag: repo.version },
+    'the recorded version is missing from the object store; it will be extracted again',
+  );
+  return false;
 }
 
 /** Records on the repository a check that found nothing to extract, and says what it found. */
